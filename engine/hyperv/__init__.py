@@ -1,0 +1,1 @@
+"""hyperv package."""
