@@ -116,7 +116,11 @@ def _pydantic_problems(exc: ValidationError, data: Any, file: str, prefix: tuple
     for err in exc.errors(include_url=False):
         loc = prefix + tuple(err["loc"])
         msg = err["msg"]
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "union_tag_invalid":
+            loc += ("type",)  # point at the `type:` line, not at the item
+        if err["type"] == "missing":
+            msg = "required key is missing"
+        elif err["type"] == "extra_forbidden":
             msg = _unknown_key_message(loc)
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]

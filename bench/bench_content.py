@@ -1,0 +1,23 @@
+"""Content validation: the whole shipped bank vs plain yaml.safe_load of the same files."""
+from __future__ import annotations
+
+import yaml
+
+from bench.harness import summarise, time_ms
+from engine.content.loader import REPO_ROOT, content_files, load_catalog
+
+
+def run(quick: bool) -> list[dict]:
+    repeat = 5 if quick else 20
+    files = content_files(REPO_ROOT)
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    validate = time_ms(lambda: load_catalog(REPO_ROOT), repeat=repeat, warmup=1)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same C parser validation uses, for a fair ratio
+    plain = time_ms(lambda: [yaml.load(t, Loader=loader) for t in texts], repeat=repeat, warmup=1)
+    catalog = load_catalog(REPO_ROOT)
+    return [
+        summarise("content: validate all shipped content", validate, "ms", target=1000, on="p95",
+                  files=len(files), questions=len(catalog.questions), labs=len(catalog.labs),
+                  ratio_vs_safe_load=round(sorted(validate)[len(validate) // 2] / sorted(plain)[len(plain) // 2], 2)),
+        summarise("content: plain safe_load of the same files (baseline)", plain, "ms"),
+    ]
