@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from engine.content.models import (CommandQuestion, DropdownQuestion, MatchQuestion, MultipleQuestion,
-                                   OrderQuestion, SingleQuestion)
+from engine.content.models import DropdownQuestion, MatchQuestion, MultipleQuestion, OrderQuestion, SingleQuestion
 from engine.quiz.errors import QuizError
 
 
