@@ -16,7 +16,7 @@ TITLES = {"live": "Live migration", "quick": "Quick migration", "shared-nothing"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (the CLI contract of docs/architecture plus ``export``)."""
+    """The argument parser: the CLI contract of the architecture document, plus the ``export`` kind."""
     parser = argparse.ArgumentParser(prog="python -m engine migrate-model", description=__doc__.splitlines()[0])
     parser.add_argument("--kind", required=True, choices=KINDS)
     parser.add_argument("--memory-mb", required=True, type=float, help="memory assigned to each VM (MB)")

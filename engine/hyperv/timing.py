@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable
 
 __all__ = [
     "Pass",
@@ -136,7 +138,7 @@ class MigrationEstimate:
 def link_rate_bytes_per_s(link_gbps: float, *, jumbo: bool = False) -> float:
     """TCP goodput of an Ethernet link in bytes/s: line rate times the frame efficiency (1500 or 9000 MTU)."""
     if not math.isfinite(link_gbps) or link_gbps <= 0:
-        raise ValueError(f"link_gbps must be a positive number (got {link_gbps})")
+        raise ValueError(f"link_gbps must be greater than 0 (got {link_gbps})")
     return link_gbps * 1e9 / 8 * (ETHERNET_EFFICIENCY_JUMBO if jumbo else ETHERNET_EFFICIENCY)
 
 
@@ -264,6 +266,20 @@ def _validate(kind: str, memory_mb: float, demand_mb: float | None, link_gbps: f
                          "pass demand_mb=0 (exporting a running VM arrived in WindowsServer2012R2)")
 
 
+def _live_parameters(option: str, link_gbps: float, link_share: int, dirty_mb_s: float, pass_limit: int) -> dict:
+    """The inputs and constants a live memory transfer uses, for ``MigrationEstimate.parameters``."""
+    params = {"option": option, "link_gbps": link_gbps, "link_share": link_share,
+              "ethernet_efficiency": ETHERNET_EFFICIENCY, "dirty_mb_s": dirty_mb_s, "pass_limit": pass_limit,
+              "last_round_threshold_bytes": LAST_ROUND_THRESHOLD_BYTES, "setup_s": SETUP_S, "resume_s": RESUME_S}
+    if option == "SMB":
+        params["smb_memory_bound_bytes_per_s"] = SMB_MEMORY_BOUND_BYTES_S
+    else:
+        params["tcp_stream_cap_bytes_per_s"] = TCP_STREAM_CAP_BYTES_S
+    if option == "Compression":
+        params |= {"compression_ratio": COMPRESSION_RATIO, "compression_cpu_bytes_per_s": COMPRESSION_CPU_BYTES_S}
+    return params
+
+
 def estimate(kind: str, *, memory_mb: float, demand_mb: float | None = None, link_gbps: float = 1.0,
              dirty_mb_s: float = 0.0, option: str = "Compression", os: str = "WindowsServer2012R2",
              disk_gb: float = 0.0, vms: int = 1, parallel: int = 2, storage_mb_s: float | None = None,
@@ -289,43 +305,27 @@ def estimate(kind: str, *, memory_mb: float, demand_mb: float | None = None, lin
     params: dict = {"kind": kind, "vms": vms, "parallel": parallel, "os": os}
 
     if kind in ("live", "shared-nothing"):
-        link_b = link_rate_bytes_per_s(link_gbps)
-        pass_limit = PASS_LIMITS[os]
-
-        def run(c: int) -> _Wave:
-            return _live_wave(c, memory_b, disk_b if kind == "shared-nothing" else 0.0, link_b, link_share,
-                              dirty_mb_s * MB, option, pass_limit, storage_b)
-
-        params |= {"option": option, "link_gbps": link_gbps, "link_share": link_share,
-                   "ethernet_efficiency": ETHERNET_EFFICIENCY, "dirty_mb_s": dirty_mb_s, "pass_limit": pass_limit,
-                   "last_round_threshold_bytes": LAST_ROUND_THRESHOLD_BYTES, "setup_s": SETUP_S,
-                   "resume_s": RESUME_S}
-        params |= ({"smb_memory_bound_bytes_per_s": SMB_MEMORY_BOUND_BYTES_S} if option == "SMB"
-                   else {"tcp_stream_cap_bytes_per_s": TCP_STREAM_CAP_BYTES_S})
-        if option == "Compression":
-            params |= {"compression_ratio": COMPRESSION_RATIO, "compression_cpu_bytes_per_s": COMPRESSION_CPU_BYTES_S}
+        moved_disk_b = disk_b if kind == "shared-nothing" else 0.0
+        run = partial(_live_wave, memory_b=memory_b, disk_b=moved_disk_b, link_b=link_rate_bytes_per_s(link_gbps),
+                      link_share=link_share, dirty_b=dirty_mb_s * MB, option=option, pass_limit=PASS_LIMITS[os],
+                      storage_b=storage_b)
+        params |= _live_parameters(option, link_gbps, link_share, dirty_mb_s, PASS_LIMITS[os])
         if kind == "shared-nothing":
             params |= {"disk_gb": disk_gb, "storage_mb_s": storage}
     elif kind == "quick":
-        def run(c: int) -> _Wave:
-            return _quick_wave(c, memory_b, storage_b)
-
+        run = partial(_quick_wave, memory_b=memory_b, storage_b=storage_b)
         params |= {"storage_mb_s": storage, "handover_s": QUICK_HANDOVER_S}
     else:
-        data_b = disk_b + (memory_b if kind == "export" else 0.0)
-
-        def run(c: int) -> _Wave:
-            return _copy_wave(c, data_b, storage_b)
-
+        run = partial(_copy_wave, data_b=disk_b + (memory_b if kind == "export" else 0.0), storage_b=storage_b)
         params |= {"disk_gb": disk_gb, "storage_mb_s": storage}
-    if kind in ("live", "quick", "shared-nothing", "export"):
+    if kind != "storage":
         params |= {"memory_mb": memory_mb, "demand_mb": demand,
                    "demand_source": "given" if demand_mb is not None else
                    f"default: memory_mb × {DEFAULT_DEMAND_FRACTION:.3f} (Dynamic Memory's 20 % buffer)"}
     return _batch(kind, vms, parallel, run, params)
 
 
-def _batch(kind: str, vms: int, parallel: int, run, params: dict) -> MigrationEstimate:
+def _batch(kind: str, vms: int, parallel: int, run: Callable[[int], _Wave], params: dict) -> MigrationEstimate:
     """Run the batch as waves: ``vms // size`` full waves of ``size`` moves, then one smaller wave if any."""
     size = min(parallel, vms)
     full, rest = divmod(vms, size)
