@@ -83,6 +83,8 @@ class ExamSession:
     def start(cls, catalog, *, seed: int, clock: Clock,
               command_grader: CommandGrader | None = None) -> "ExamSession":
         """Draw a form with ``seed``, shuffle every item's options with the same seed and start the timer."""
+        if catalog.exam is None:
+            raise QuizError("exam.no_blueprint", "the catalog has no exam blueprint (questions/exam.yaml)")
         form = draw_form(catalog.exam, catalog.question_list(), seed)
         # A separate stream for options, so changing how forms are drawn does not reshuffle every option list.
         rng = random.Random(f"options:{seed}")

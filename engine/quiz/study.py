@@ -15,7 +15,8 @@ from typing import Any, Protocol
 from fsrs import Rating
 
 from engine.content.models import CommandQuestion, DropdownQuestion, MatchQuestion
-from engine.quiz.answers import Answer, answer_from_dict, answer_to_dict, key_of
+from engine.quiz.answers import (Answer, MultipleAnswer, SingleAnswer, answer_from_dict, answer_to_dict,
+                                 key_of)
 from engine.quiz.errors import QuizError, aware_utc
 from engine.quiz.grading import CommandGrader, Grade, grade
 from engine.quiz.items import Item, item_view, question_of
@@ -293,9 +294,14 @@ def _chosen_and_right(question, answer: Answer | None) -> tuple[list[str], list[
         return chosen, right
     if isinstance(question, DropdownQuestion):
         return (list(answer.choices.values()) if answer else []), list(key.choices.values())
-    def ids(a):
-        return [a.choice] if hasattr(a, "choice") else list(getattr(a, "choices", None) or a.steps)
-    return (ids(answer) if answer else []), ids(key)
+    return (_option_ids(answer) if answer else []), _option_ids(key)
+
+
+def _option_ids(answer: Answer) -> list[str]:
+    """Option ids named by a single, multiple or order answer."""
+    if isinstance(answer, SingleAnswer):
+        return [answer.choice]
+    return list(answer.choices if isinstance(answer, MultipleAnswer) else answer.steps)
 
 
 __all__ = ["StudySession", "StudyFilter", "StudyRecord", "Feedback", "OptionNote", "Totals", "LearnerHistory",

@@ -175,3 +175,24 @@ def test_naive_clock_is_refused():
     with pytest.raises(QuizError) as err:
         ExamSession.start(catalog(bank(), exam()), seed=1, clock=lambda: datetime(2026, 1, 1))
     assert err.value.id == "quiz.naive_datetime"
+
+
+def test_result_before_submit_is_refused(clock):
+    with pytest.raises(QuizError) as err:
+        _session(clock).result()
+    assert err.value.id == "exam.not_submitted"
+
+
+def test_catalog_without_blueprint_is_refused(clock):
+    from engine.content.loader import Catalog
+    with pytest.raises(QuizError) as err:
+        ExamSession.start(Catalog(catalog(bank()).root, None), seed=1, clock=clock)
+    assert err.value.id == "exam.no_blueprint"
+
+
+def test_study_json_is_not_an_exam(clock):
+    from engine.quiz.study import StudySession
+    c = catalog(bank())
+    with pytest.raises(QuizError) as err:
+        ExamSession.from_json(StudySession.start(c, now=clock()).to_json(), c, clock=clock)
+    assert err.value.id == "quiz.format"

@@ -1,5 +1,7 @@
 """grade(): right, wrong and partial answers for every item type, and command items without a lab engine."""
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.quiz.answers import (CommandAnswer, DropdownAnswer, MatchAnswer, MultipleAnswer, OrderAnswer,
                                  SingleAnswer)
@@ -146,3 +148,16 @@ def test_answer_naming_unknown_option_is_refused():
 def test_grade_round_trips_through_dict():
     g = grade(match(), MatchAnswer({"l1": "r1"}))
     assert Grade.from_dict(g.to_dict()) == g
+
+
+@given(st.lists(st.sampled_from("abcdx"), unique=True, max_size=5))
+def test_order_score_stays_in_unit_interval_and_is_one_only_for_the_key(steps):
+    g = grade(order(), OrderAnswer(tuple(steps)))
+    assert 0.0 <= g.score <= 1.0
+    assert (g.score == 1.0) == (steps == ["a", "b", "c", "d"]) == g.correct
+
+
+@given(st.lists(st.sampled_from("abcde"), unique=True, max_size=5))
+def test_multiple_score_stays_in_unit_interval(choices):
+    g = grade(multiple(), MultipleAnswer(tuple(choices)))
+    assert 0.0 <= g.score <= 1.0 and (g.score == 1.0) == g.correct

@@ -123,3 +123,9 @@ def test_naive_now_is_refused():
     with pytest.raises(QuizError) as err:
         ReviewState().record("q", Rating.Good, T0.replace(tzinfo=None))
     assert err.value.id == "quiz.naive_datetime"
+
+
+def test_unknown_review_state_format_is_refused():
+    with pytest.raises(QuizError) as err:
+        ReviewState.from_dict({"format": 2, "scheduler": {}, "cards": {}})
+    assert err.value.id == "quiz.format"

@@ -130,3 +130,11 @@ def test_resume_from_json_keeps_item_shuffles_and_answers():
 def test_same_seed_same_queue_and_options():
     a, b = _study(bank(2), seed=9), _study(bank(2), seed=9)
     assert a.queue == b.queue and a.presentations == b.presentations
+
+
+def test_submit_after_the_last_item_is_refused():
+    s = _study()
+    s.next()
+    with pytest.raises(QuizError) as err:
+        s.submit(SingleAnswer("b"))
+    assert err.value.id == "study.finished"
