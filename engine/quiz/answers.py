@@ -117,6 +117,8 @@ def check_answer(question, answer: Answer) -> None:
         given = [answer.choice] if isinstance(answer, SingleAnswer) else list(
             answer.choices if isinstance(answer, MultipleAnswer) else answer.steps)
         unknown = [g for g in given if g not in ids]
+        if len(set(given)) != len(given):
+            raise QuizError("answer.duplicate", f"the answer to question {question.id} names an option twice")
     elif isinstance(question, MatchQuestion):
         left, right = {o.id for o in question.left}, {o.id for o in question.right}
         unknown = [k for k in answer.pairs if k not in left] + [v for v in answer.pairs.values() if v not in right]

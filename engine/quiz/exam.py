@@ -122,6 +122,7 @@ class ExamSession:
 
     @property
     def submitted(self) -> bool:
+        """True once the exam is submitted (by the learner or by the clock)."""
         return self.submitted_at is not None
 
     def current(self) -> Item:

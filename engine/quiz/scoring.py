@@ -50,6 +50,7 @@ class Tally:
 
     @property
     def percent(self) -> float | None:
+        """Points as a percentage of the maximum, to one decimal."""
         return None if self.max == 0 else round(100.0 * self.points / self.max, 1)
 
 

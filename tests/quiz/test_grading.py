@@ -161,3 +161,9 @@ def test_order_score_stays_in_unit_interval_and_is_one_only_for_the_key(steps):
 def test_multiple_score_stays_in_unit_interval(choices):
     g = grade(multiple(), MultipleAnswer(tuple(choices)))
     assert 0.0 <= g.score <= 1.0 and (g.score == 1.0) == g.correct
+
+
+def test_answer_naming_an_option_twice_is_refused():
+    with pytest.raises(QuizError) as err:
+        grade(order(), OrderAnswer(("a", "a", "b")))
+    assert err.value.id == "answer.duplicate"

@@ -138,3 +138,11 @@ def test_submit_after_the_last_item_is_refused():
     with pytest.raises(QuizError) as err:
         s.submit(SingleAnswer("b"))
     assert err.value.id == "study.finished"
+
+
+def test_item_carries_its_case_study():
+    from tests.quiz.conftest import SCENARIO
+    q = single("case-1", scenario=SCENARIO.id)
+    s = StudySession.start(catalog([q], scenarios=[SCENARIO]), now=T0)
+    item = s.current()
+    assert (item.scenario_title, item.scenario_text) == (SCENARIO.title, SCENARIO.text)
