@@ -22,7 +22,7 @@ from engine.quiz.grading import CommandGrader, Grade, grade
 from engine.quiz.items import Item, item_view, question_of
 from engine.quiz.presentation import Presentation, present
 from engine.quiz.review import rating_for
-from engine.quiz.scoring import Certainty, certainty_mark
+from engine.quiz.scoring import CERTAINTY_MARKS, Certainty, certainty_mark
 
 FORMAT = 1
 
@@ -213,6 +213,8 @@ class StudySession:
     def submit(self, answer: Answer, *, certainty: Certainty | None = None,
                seconds: float | None = None) -> Feedback:
         """Grade ``answer`` for the current item and return immediate feedback; each item is answered once."""
+        if certainty is not None and certainty not in CERTAINTY_MARKS:
+            raise QuizError("study.certainty", f"certainty must be low, medium or high (got {certainty!r})")
         record = self._record()
         if record.grade is not None:
             raise QuizError("study.already_answered", f"question {record.question_id} is already answered")

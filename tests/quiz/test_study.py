@@ -146,3 +146,10 @@ def test_item_carries_its_case_study():
     s = StudySession.start(catalog([q], scenarios=[SCENARIO]), now=T0)
     item = s.current()
     assert (item.scenario_title, item.scenario_text) == (SCENARIO.title, SCENARIO.text)
+
+
+def test_unknown_certainty_is_refused_before_grading():
+    s = _study()
+    with pytest.raises(QuizError) as err:
+        s.submit(SingleAnswer("b"), certainty="sure")
+    assert err.value.id == "study.certainty" and "s1" not in s.records
