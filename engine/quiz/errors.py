@@ -1,9 +1,10 @@
 """The quiz engine's one domain error.
 
 ``QuizError`` carries a stable ``id`` (tests assert it, doors may translate it) and a readable ``message``.
-Ids in use: ``answer.type``, ``answer.unknown``, ``answer.duplicate``, ``study.no_history``, ``study.finished``,
-``study.already_answered``, ``study.certainty``, ``exam.time_up``, ``exam.submitted``, ``exam.not_submitted``, ``exam.index``,
-``exam.no_items``, ``exam.no_blueprint``, ``quiz.naive_datetime``, ``quiz.unknown_question``, ``quiz.format``.
+Ids in use: ``answer.type``, ``answer.unknown``, ``answer.duplicate``, ``study.no_history``,
+``study.finished``, ``study.already_answered``, ``study.certainty``, ``exam.time_up``, ``exam.submitted``,
+``exam.not_submitted``, ``exam.index``, ``exam.no_items``, ``exam.no_blueprint``, ``quiz.naive_datetime``,
+``quiz.unknown_question``, ``quiz.format``.
 """
 from __future__ import annotations
 
