@@ -1,10 +1,18 @@
-"""Streamlit entry point: ``make run`` (or ``streamlit run app.py``). Pages live in ui/, one module each."""
+"""Streamlit entry point: ``make run`` (or ``streamlit run app.py``). Pages live in ui/, one module each; the
+learner is chosen in the sidebar before any page runs."""
 import streamlit as st
+
+from ui.learner import sidebar
 
 st.set_page_config(page_title="70-412 trainer", page_icon=":material/dns:", layout="wide")
 
 pages = [
     st.Page("ui/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("ui/study.py", title="Study", icon=":material/school:"),
+    st.Page("ui/review.py", title="Review", icon=":material/replay:"),
+    st.Page("ui/exam.py", title="Exam simulation", icon=":material/timer:"),
     st.Page("ui/content.py", title="Content", icon=":material/library_books:"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+sidebar()
+page.run()

@@ -1,23 +1,44 @@
-"""Home: what the trainer holds, objective by objective."""
+"""Home: the learner's readiness per objective, what is due today, lab progress and where to go next."""
 import streamlit as st
 
 from ui.catalog import catalog
+from ui.state import learner, now, review_state, store
 
 cat = catalog()
+me = learner()
 st.title("70-412 trainer")
 st.caption("Windows Server 2012 R2 advanced services — domain 1, with a focus on objective 1.4 "
-           "“Manage VM movement”. Labs run on a built-in emulated Hyper-V lab.")
-
+           "“Manage VM movement”.")
 if cat.problems:
     st.error(f"{len(cat.problems)} problem(s) in the content files — see the Content page.")
 
-if cat.exam is not None:
-    counts: dict[str, int] = {}
-    for q in cat.question_list():
-        counts[q.objective] = counts.get(q.objective, 0) + 1
-    cols = st.columns(len(cat.exam.objectives))
-    for col, obj in zip(cols, cat.exam.objectives):
-        with col:
-            st.metric(f"{obj.id} {obj.title}", f"{counts.get(obj.id, 0)} questions", help=f"{obj.weight:g} % of a form")
-st.write(f"**{len(cat.labs)}** guided labs · **{len(cat.topologies)}** lab topologies · "
-         f"**{len(cat.scenarios)}** case studies")
+cards = review_state()
+moment = now()
+questions = cat.question_list()
+readiness = cards.readiness(questions, moment)
+objectives = [o for o in cat.exam.objectives if o.id in readiness]
+due_today = cards.due_on(moment.date())
+labs_started = sum(store().latest_lab_session(me.id, lab_id) is not None for lab_id in cat.labs)
+
+st.subheader(f"Hello, {me.display_name}")
+seen, due, labs = st.columns(3)
+seen.metric("Items practised", f"{len(cards.cards)} of {len(questions)}")
+due.metric("Due for review today", len(due_today))
+labs.metric("Labs started", f"{labs_started} of {len(cat.labs)}", help="Guided labs arrive in a later version.")
+
+st.markdown("**Readiness per objective** — the mean chance of recalling its items now (unseen items count 0).")
+st.bar_chart({"objective": [f"{o.id} {o.title}" for o in objectives],
+              "readiness %": [round(100 * readiness[o.id], 1) for o in objectives]},
+             x="objective", y="readiness %", horizontal=True, height=60 + 40 * len(objectives))
+
+st.subheader("Where to go next")
+if due_today:
+    st.page_link("ui/review.py", label=f"Review the {len(due_today)} item(s) due today", icon=":material/replay:")
+if objectives:
+    weakest = min(objectives, key=lambda o: (readiness[o.id], -o.weight))
+    st.markdown(f"Your weakest objective is **{weakest.id} {weakest.title}** "
+                f"({readiness[weakest.id]:.0%} ready, {weakest.weight:g} % of the exam).")
+    if st.button(f"Study {weakest.id}", key="home_study_weakest", icon=":material/school:"):
+        st.session_state["study_objectives"] = [weakest.id]
+        st.switch_page("ui/study.py")
+st.page_link("ui/exam.py", label="Sit a timed practice exam", icon=":material/timer:")

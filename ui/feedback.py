@@ -1,0 +1,97 @@
+"""Feedback after an answer (study, review) and in the exam's answer review: the verdict, the right answer, why
+each option is right or wrong, the references, and the way to the lab step that shows it."""
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.quiz.answers import Answer, key_of
+from engine.quiz.grading import Grade
+from ui.widgets import answer_text, md
+
+RIGHT = ":green[:material/check_circle:]"
+WRONG = ":red[:material/cancel:]"
+NEUTRAL = ":gray[:material/radio_button_unchecked:]"
+
+
+def verdict(grade: Grade | None, *, revealed: bool = False, mark: int | None = None) -> None:
+    """One coloured line: right, partly right, wrong, not graded, or answer shown."""
+    extra = f" · certainty mark {mark:+d}" if mark is not None else ""
+    if grade is not None and grade.skipped:
+        st.info(f"Not graded: {grade.reason}.", icon=":material/construction:")
+    elif revealed:
+        st.info("Answer shown: this item counts as not known and comes back for review soon." + extra,
+                icon=":material/visibility:")
+    elif grade is None or not grade.answered:
+        st.warning("Not answered.", icon=":material/help:")
+    elif grade.correct:
+        st.success(f"Right.{extra}", icon=":material/check_circle:")
+    elif grade.score > 0:
+        st.warning(f"Partly right: {grade.score:.0%} of the points.{extra} {grade.reason}".rstrip(),
+                   icon=":material/rule:")
+    else:
+        st.error(f"Wrong.{extra} {grade.reason}".rstrip(), icon=":material/cancel:")
+
+
+def explain(question, answer: Answer | None, *, show_yours: bool = True) -> None:
+    """The learner's answer beside the key, the explanation, every option's note and the references."""
+    key = key_of(question)
+    left, right = st.columns(2) if show_yours else (None, st.container())
+    if left is not None:
+        with left:
+            st.markdown("**Your answer**")
+            st.markdown(answer_text(question, answer))
+    with right:
+        st.markdown("**Right answer**")
+        st.markdown(answer_text(question, key))
+    st.markdown(md(question.explanation))
+    notes = _option_notes(question, key, answer)
+    if notes:
+        with st.expander("Why each option is right or wrong", icon=":material/list:", expanded=True):
+            st.markdown("\n".join(notes))
+    if question.references:
+        st.markdown("**References:** " + " · ".join(f"[{md(r.title)}]({r.url})" for r in question.references))
+    lab_button(question)
+
+
+def lab_button(question) -> None:
+    """"Open the lab step" for items linked to one; disabled until the lab pages exist."""
+    if question.lab:
+        st.button("Open the lab step", key=f"lab_{question.id}", icon=":material/science:", disabled=True,
+                  help=f"Lab step {question.lab} — guided labs are not available in this version yet.")
+
+
+def _mark(is_key: bool, chosen: bool) -> str:
+    if is_key:
+        return RIGHT
+    return WRONG if chosen else NEUTRAL
+
+
+def _option_notes(question, key: Answer, answer: Answer | None) -> list[str]:
+    """One markdown line per option (or left item, or blank option) with its mark and explanation."""
+    notes = question.option_explanations
+    kind = question.type
+    if kind in ("single", "multiple"):
+        right = {key.choice} if kind == "single" else set(key.choices)
+        chosen = set() if answer is None else ({answer.choice} if kind == "single" else set(answer.choices))
+        return [f"- {_mark(o.id in right, o.id in chosen)} {md(o.text)} — {md(notes.get(o.id, ''))}"
+                for o in question.options]
+    if kind == "order":
+        given = list(answer.steps) if answer else []
+        lines = []
+        for o in question.options:
+            place = f"step {key.steps.index(o.id) + 1}" if o.id in key.steps else "not needed"
+            right = (o.id in given and o.id in key.steps) or (o.id not in given and o.id not in key.steps)
+            lines.append(f"- {RIGHT if right else WRONG} {md(o.text)} ({place}) — {md(notes.get(o.id, ''))}")
+        return lines
+    if kind == "match":
+        rights = {o.id: o.text for o in question.right}
+        given = answer.pairs if answer else {}
+        lines = [f"- {_mark(given.get(o.id) == key.pairs[o.id], True)} {md(o.text)} → "
+                 f"{md(rights[key.pairs[o.id]])} — {md(notes.get(o.id, ''))}" for o in question.left]
+        lines += [f"- {NEUTRAL} {md(o.text)} — {md(notes[o.id])}" for o in question.right if notes.get(o.id)]
+        return lines
+    if kind == "dropdown":
+        given = answer.choices if answer else {}
+        return [f"- [ {n} ] {_mark(o.id == b.answer, given.get(b.id) == o.id)} {md(o.text)} — "
+                f"{md(notes.get(o.id, ''))}" for n, b in enumerate(question.blanks, 1) for o in b.options]
+    return []

@@ -1,0 +1,28 @@
+"""Review: today's due cards (FSRS), most overdue first, through the same item flow as Study."""
+import random
+
+import streamlit as st
+
+from engine.quiz.study import StudyFilter, StudySession
+from ui import practice
+from ui.catalog import catalog
+from ui.state import now, review_state
+
+st.title("Review")
+if not practice.flow("review"):
+    cards = review_state()
+    due = cards.due(now())
+    upcoming = sorted(c.due for q, c in cards.cards.items() if q not in due)
+    if not cards.cards:
+        st.info("Nothing to review yet: answer some items on the Study page and they are scheduled here.",
+                icon=":material/schedule:")
+    elif not due:
+        st.success(f"Nothing due now. Next review: {upcoming[0]:%Y-%m-%d %H:%M} UTC.", icon=":material/done_all:")
+    else:
+        st.markdown(f"**{len(due)}** item(s) due for review now · {len(cards.cards)} scheduled in all.")
+        if st.button("Start review", key="review_start", type="primary", icon=":material/play_arrow:"):
+            session = StudySession.start(catalog(), StudyFilter(only_due=True), history=cards,
+                                         seed=random.randrange(10**6), now=now(), shuffle=False)
+            # Most overdue first, as the due list orders them (the bank order says nothing about urgency).
+            session.queue.sort(key=due.index)
+            practice.begin("review", session)
