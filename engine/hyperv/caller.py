@@ -1,0 +1,59 @@
+"""Where a command runs: the computer and whether the session is interactive there (console) or remote.
+
+CredSSP live migration works only when the person starting it is signed in interactively on the source host,
+so every mutating operation of the lab takes a :class:`Caller`. ``CallerMixin`` resolves the host or VM a
+command addresses the way Hyper-V cmdlets do: ``-ComputerName`` when given, else the computer the command runs on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.hyperv.catalogue import error
+from engine.hyperv.state import VM, Host, World
+
+
+@dataclass(frozen=True)
+class Caller:
+    """``computer`` = where the command runs (None: a computer outside the lab); ``interactive`` = console logon."""
+
+    computer: str | None = None
+    interactive: bool = False
+
+    @classmethod
+    def from_logon(cls, logon: str) -> "Caller":
+        """The caller a topology's ``learner.logon`` describes: a host name (interactive there) or ``remote``."""
+        return cls() if logon == "remote" else cls(computer=logon, interactive=True)
+
+    def signed_in_on(self, host: str) -> bool:
+        """True when this session is an interactive logon on ``host``."""
+        return self.interactive and self.computer is not None and self.computer.lower() == host.lower()
+
+
+class CallerMixin:
+    """Caller resolution shared by the operation mixins of :class:`engine.hyperv.lab.Lab`."""
+
+    world: World
+
+    @property
+    def learner(self) -> Caller:
+        """The caller the lab's ``learner.logon`` describes (the default of every operation)."""
+        return Caller.from_logon(self.world.logon)
+
+    def _caller(self, caller: Caller | None) -> Caller:
+        return self.learner if caller is None else caller
+
+    def _target_host(self, computer_name: str | None, caller: Caller | None) -> Host:
+        """The host a host-level cmdlet addresses: -ComputerName, else the computer it runs on."""
+        name = computer_name or self._caller(caller).computer or "localhost"
+        host = self.world.host(name)
+        if not host.online:
+            raise error("host.offline", target=host.name, name=host.name)
+        return host
+
+    def _find_vm(self, name: str, computer_name: str | None, caller: Caller | None) -> VM:
+        """The VM a cmdlet addresses: on -ComputerName, else on the computer it runs on, else anywhere."""
+        scope = computer_name or self._caller(caller).computer
+        vm = self.world.vm(name, scope)
+        if not self.world.host(vm.host).online:
+            raise error("host.offline", target=vm.host, name=vm.host)
+        return vm
