@@ -4,10 +4,10 @@
 gives each an ephemeral port), a shared registry of shells, and an idle-shell reaper; it returns a
 ``WinRMServer`` whose ``shutdown()`` stops all of them. Only ``POST /wsman`` is served.
 
-Order of checks on a request: path (404), method (405), Basic credentials (401 with
-``WWW-Authenticate: Basic realm="WSMAN"``), Content-Length (411/400) and the body cap (413 + fault),
-then the body is read and parsed. Any error response closes the connection, so an unread body can never
-be mistaken for the next request. Nothing here logs a header or a body: passwords never reach a log.
+Order of checks on a request: path (404), method (405), Content-Length (411/400), Basic credentials (401
+with ``WWW-Authenticate: Basic realm="WSMAN"``), the body cap (413 + fault); only then is the body read
+and parsed. Any error response closes the connection, so an unread body can never be mistaken for the
+next request (a bounded lingering drain lets the client read the answer first). Nothing here logs a header or a body: passwords never reach a log.
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ log = logging.getLogger("engine.winrm_server")
 
 _IDLE_CONNECTION_TIMEOUT_S = 120  # a keep-alive connection that sends nothing for this long is closed
 _REAPER_MAX_INTERVAL_S = 30.0
+_LINGER_S = 2.0  # after refusing a body unread, drain it this long so the client can read our answer
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,28 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.unread_body = 0
         if isinstance(self.connection, ssl.SSLSocket):
             self.connection.do_handshake()
+
+    def finish(self) -> None:
+        super().finish()
+        if self.unread_body:
+            self._linger()
+
+    def _linger(self) -> None:
+        """Lingering close: closing with unread bytes makes the kernel send RST, which can destroy the
+        response (401/413) before the client reads it. Drain a bounded amount for a bounded time instead."""
+        budget = min(self.unread_body, 2 * self.server.limits.max_body_bytes)
+        try:
+            self.connection.settimeout(_LINGER_S)
+            while budget > 0:
+                data = self.connection.recv(min(65536, budget))
+                if not data:
+                    break
+                budget -= len(data)
+        except OSError:
+            pass
 
     def log_message(self, format: str, *args) -> None:
         log.info("%s %s %s", self.server.lab_host, self.client_address[0], format % args)
@@ -94,12 +115,14 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._is_wsman():
             return self._plain(404, "Not Found")
         user = self._authenticated_user()
-        if user is None:
-            return self._unauthorized()
         length = self._content_length()
         if length is None:
             return
+        if user is None:
+            self.unread_body = length
+            return self._unauthorized()
         if length > self.server.limits.max_body_bytes:
+            self.unread_body = length
             return self._fault(WSManFault.envelope_too_large(length, self.server.limits.max_body_bytes))
         body = self.rfile.read(length)
         request = None
@@ -131,6 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _content_length(self) -> int | None:
         if self.headers.get("Transfer-Encoding"):
+            self.unread_body = self.server.limits.max_body_bytes
             self._plain(411, "Length Required")  # pywinrm always sends Content-Length; chunked is not needed
             return None
         raw = self.headers.get("Content-Length")
