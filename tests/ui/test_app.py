@@ -24,7 +24,7 @@ def test_home_shows_readiness_per_objective():
 def test_a_default_profile_is_created_and_put_in_the_url():
     at = app()
     assert at.selectbox(key="learner_pick").value == "learner"
-    assert at.query_params["learner"] == ["learner"]
+    assert at.query_params["learner"] == "learner"
 
 
 def test_a_new_profile_becomes_current_and_is_remembered_for_the_next_visit():
