@@ -194,7 +194,7 @@ _SPECS = [
           "use Compare-VM to repair the virtual machine.", "exact",
           "Import-VM refuses a VM whose switches (or other resources) are missing; Compare-VM returns a report to "
           "fix.", category="NotSpecified", error_code="Microsoft.HyperV.PowerShell.Commands.ImportVMCommand"),
-    _spec("import.id_exists", "Failed to import virtual machine: a virtual machine with identifier {id} already "
+    _spec("import.id_exists", "Failed to import virtual machine: a virtual machine with identifier {vm_id} already "
           'exists on host "{host}". Import a copy with a new identifier (-Copy -GenerateNewId).', "approximate",
           "Register and plain copy keep the VM's identifier, which must be unique on the host."),
     _spec("import.new_id_needs_copy", "-GenerateNewId can be used only with -Copy.", "approximate",

@@ -90,7 +90,7 @@ class ExportImportMixin(CallerMixin):
             for p in [vm.path, vm.snapshot_path, vm.smart_paging_path] + [d.path for d in vm.vhds]:
                 location(self.world, host, p)
         if any(v.id == vm.id and v.host.lower() == host.name.lower() for v in self.world.vms):
-            raise error("import.id_exists", target=vm.name, id=vm.id, host=host.name)
+            raise error("import.id_exists", target=vm.name, vm_id=vm.id, host=host.name)
         vm.host = host.name
         # The guest boots on this host's processor, so it uses this host's features from now on.
         vm.processor_features = list(host.cpu_features)
