@@ -247,6 +247,15 @@ def error(id: str, *, target: str = "", details: dict | None = None, **fields) -
     )
 
 
+def restored(id: str, message: str, *, target: str = "") -> LabError:
+    """The :class:`LabError` of entry ``id`` with an already formatted ``message`` (a failure saved in a job)."""
+    spec = CATALOGUE[id]
+    return LabError(
+        spec.id, message, category=spec.category, exception_type=spec.exception_type, error_code=spec.error_code,
+        target=target, hresult=spec.hresult, event_id=spec.event_id, fidelity=spec.fidelity, why=spec.why,
+    )
+
+
 def entries() -> list[dict]:
     """Every catalogued error and incompatibility as plain dicts (id, template, fidelity, ids, why), by id."""
     specs = list(CATALOGUE.values()) + list(INCOMPATIBILITIES.values())

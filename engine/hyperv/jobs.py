@@ -10,7 +10,7 @@ through the owning operation's ``_finish_<op>`` method. Time moves only by :meth
 from __future__ import annotations
 
 from engine.errors import LabError
-from engine.hyperv.catalogue import error
+from engine.hyperv.catalogue import error, restored
 from engine.hyperv.state import Job, Pass, World
 
 #: The job lifecycle; any other move is a bug in the caller and raises ``job.invalid_transition``.
@@ -142,7 +142,8 @@ class JobsMixin:
             return job
         self.wait(job)
         if job.state == "Failed":
-            raise self._failures.get(job.id) or error(job.error_id or "job.invalid_transition", target=job.vm)
+            # After a reload only the saved id and text remain; the catalogue restores the rest.
+            raise self._failures.get(job.id) or restored(job.error_id, job.error_message, target=job.vm)
         return job
 
     # --- moving time -----------------------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""VM power states (a transition table), processor compatibility, adapters, switches, physical NICs."""
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import LabError
+from engine.hyperv.vms import VM_TRANSITIONS
+from tests.hyperv.conftest import ON_HV1, build, pair_data
+
+
+@pytest.fixture
+def lab():
+    return build(pair_data())
+
+
+@pytest.mark.parametrize("start,action,end", [(s, a, e) for (s, a), e in VM_TRANSITIONS.items()])
+def test_legal_transitions(lab, start, action, end):
+    vm = lab.world.vm("VM3")
+    vm.state = start
+    getattr(lab, {"start": "start_vm", "stop": "stop_vm", "save": "save_vm", "suspend": "suspend_vm",
+                  "resume": "resume_vm"}[action])("VM3", caller=ON_HV1)
+    assert lab.snapshot().vm("VM3").State == end
+
+
+def test_illegal_transition_raises(lab):
+    with pytest.raises(LabError) as e:
+        lab.save_vm("VM3", caller=ON_HV1)
+    assert e.value.id == "vm.invalid_state"
+    assert e.value.message == ("'VM3' failed to change state. The operation cannot be performed while the object is "
+                               "in its current state. (Cannot save a virtual machine that is off.)")
+
+
+def test_start_running_vm_raises(lab):
+    with pytest.raises(LabError) as e:
+        lab.start_vm("VM1", caller=ON_HV1)
+    assert e.value.id == "vm.invalid_state"
+
+
+def test_start_without_memory(lab):
+    lab.inject(kind="memory_exhausted", host="HV1", free_mb=512)
+    with pytest.raises(LabError) as e:
+        lab.start_vm("VM3", caller=ON_HV1)
+    assert (e.value.id, e.value.message) == ("vm.out_of_memory",
+                                             '"VM3" could not initialize memory: Ran out of memory (0x8007000E)')
+
+
+def test_memory_assigned_only_while_running(lab):
+    snap = lab.snapshot()
+    assert snap.vm("VM1").MemoryAssigned == 4096 * 2**20 and snap.vm("VM1").MemoryDemand == 2048 * 2**20
+    assert snap.vm("VM3").MemoryAssigned == 0 and snap.vm("VM3").MemoryStartup == 1024 * 2**20
+
+
+def test_processor_compatibility_set_while_off(lab):
+    lab.set_vm_processor("VM3", compatibility_for_migration_enabled=True,
+                         compatibility_for_older_operating_systems_enabled=True, count=2, caller=ON_HV1)
+    p = lab.snapshot().vm("VM3").Processor
+    assert (p.CompatibilityForMigrationEnabled, p.CompatibilityForOlderOperatingSystemsEnabled, p.Count) == (
+        True, True, 2)
+
+
+@pytest.mark.parametrize("state", ["Running", "Saved", "Paused"])
+def test_processor_compatibility_refused_unless_off(lab, state):
+    lab.world.vm("VM3").state = state
+    with pytest.raises(LabError) as e:
+        lab.set_vm_processor("VM3", compatibility_for_migration_enabled=True, caller=ON_HV1)
+    assert e.value.id == "vm.processor_running"
+    assert e.value.message == (f'Cannot change the processor settings of virtual machine "VM3" while it is '
+                               f"{state.lower()}. Turn off the virtual machine first.")
+
+
+def test_vm_not_found(lab):
+    with pytest.raises(LabError) as e:
+        lab.start_vm("VM9", caller=ON_HV1)
+    assert (e.value.id, e.value.message, e.value.category) == (
+        "vm.not_found", 'Hyper-V was unable to find a virtual machine with name "VM9".', "InvalidArgument")
+    assert e.value.target == "VM9"
+
+
+def test_connect_adapter_to_existing_switch(lab):
+    lab.world.host("HV1").switches.append(lab.world.host("HV1").switches[0].__class__("Internal", "Internal"))
+    lab.connect_adapter("VM1", "Internal", caller=ON_HV1)
+    assert lab.snapshot().vm("VM1").NetworkAdapters[0].SwitchName == "Internal"
+
+
+def test_connect_adapter_to_missing_switch(lab):
+    with pytest.raises(LabError) as e:
+        lab.connect_adapter("VM1", "Nope", caller=ON_HV1)
+    assert (e.value.id, e.value.message, e.value.category) == (
+        "switch.not_found", 'Hyper-V was unable to find a virtual switch with name "Nope".', "ObjectNotFound")
+
+
+def test_unknown_adapter(lab):
+    with pytest.raises(LabError) as e:
+        lab.disconnect_adapter("VM1", name="Legacy", caller=ON_HV1)
+    assert (e.value.id, e.value.message) == (
+        "adapter.not_found", 'Hyper-V was unable to find a network adapter with name "Legacy" on virtual machine "VM1".')
+
+
+def test_protected_flag(lab):
+    lab.set_adapter("VM1", not_monitored_in_cluster=True, caller=ON_HV1)
+    assert lab.snapshot().vm("VM1").NetworkAdapters[0].NotMonitoredInCluster is True
+    lab.set_adapter("VM1", not_monitored_in_cluster=False, caller=ON_HV1)
+    assert lab.snapshot().vm("VM1").NetworkAdapters[0].NotMonitoredInCluster is False
+
+
+def test_rename_switch_keeps_connections(lab):
+    lab.rename_switch("External", "Public", caller=ON_HV1)
+    assert [s.Name for s in lab.snapshot().host("HV1").Switches] == ["Public"]
+    assert lab.snapshot().vm("VM1").NetworkAdapters[0].SwitchName == "Public"
+
+
+def test_rename_unknown_switch(lab):
+    with pytest.raises(LabError) as e:
+        lab.rename_switch("Nope", "X", caller=ON_HV1)
+    assert e.value.id == "switch.not_found"
+
+
+def test_net_adapter_disable_enable(lab):
+    lab.set_net_adapter_state("HV1", "LM", False)
+    assert {n.Name: n.Status for n in lab.snapshot().host("HV1").NetAdapters}["LM"] == "Disabled"
+    lab.set_net_adapter_state("HV1", "LM", True)
+    assert {n.Name: n.Status for n in lab.snapshot().host("HV1").NetAdapters}["LM"] == "Up"
+
+
+def test_unknown_net_adapter(lab):
+    with pytest.raises(LabError) as e:
+        lab.set_net_adapter_state("HV1", "Wifi", False)
+    assert e.value.id == "netadapter.not_found"
+    assert e.value.message == ("No MSFT_NetAdapter objects found with property 'Name' equal to 'Wifi'.  Verify the "
+                               "value of the property and retry.")
