@@ -123,7 +123,7 @@ class RemoteScriptError(WinRMBackendError):
 
 
 Transport = Literal["ntlm", "kerberos", "credssp", "ssl", "basic"]
-_EXTRAS = {"kerberos": "HAVE_KERBEROS", "credssp": "HAVE_CREDSSP"}
+_EXTRAS = MappingProxyType({"kerberos": "HAVE_KERBEROS", "credssp": "HAVE_CREDSSP"})
 
 
 class Target(BaseModel):

@@ -3,8 +3,10 @@
 The server never interprets a script. It decodes the command line pywinrm sends
 (``powershell -encodedcommand <base64 of UTF-16-LE>``) and hands the script text to the
 learner's own ``ScriptHost``, which owns that learner's emulated lab. The real factory (a
-PowerShell runspace over a per-user ``engine.hyperv.Lab``) lives in ``engine.winrm_server.labhost``;
-tests inject fakes.
+PowerShell runspace over a per-user ``engine.hyperv.Lab``) lives in ``engine.winrm_server.labhost`` as
+``make_factory(topology_path: Path, state_dir: Path | None) -> ScriptHostFactory``; tests inject fakes.
+The factory is called once per user, from a request thread; each host's ``run`` is never called
+concurrently (see ``UserHosts``), but may be abandoned mid-run when a command passes its time limit.
 
 A ScriptHost may also implement ``SavesState`` (``save()``); ``serve-winrm --state-dir`` calls it on
 shutdown. Restoring is the factory's job: it receives the state folder and loads a user's lab when it
@@ -79,7 +81,7 @@ class CommandLineError(ValueError):
 
 
 _ENCODED_FLAG_MIN = 3  # "-enc"; shorter prefixes collide with other powershell.exe parameters
-_NO_VALUE_SWITCHES = {"-noprofile", "-noninteractive", "-nologo"}
+_NO_VALUE_SWITCHES = frozenset({"-noprofile", "-noninteractive", "-nologo"})
 
 
 def decode_command_line(command_line: str) -> str:

@@ -15,6 +15,7 @@ import base64
 import re
 import uuid
 from dataclasses import dataclass
+from types import MappingProxyType
 from xml.etree.ElementTree import Element, ParseError
 from xml.sax.saxutils import escape, quoteattr
 
@@ -26,7 +27,7 @@ from engine.winrm_server.faults import WSManFault
 __all__ = ["Request", "parse_request", "create_response", "command_response", "receive_response",
            "signal_response", "delete_response", "fault", "ACTIONS"]
 
-NS = {
+NS = MappingProxyType({
     "s": "http://www.w3.org/2003/05/soap-envelope",
     "a": "http://schemas.xmlsoap.org/ws/2004/08/addressing",
     "x": "http://schemas.xmlsoap.org/ws/2004/09/transfer",
@@ -34,16 +35,16 @@ NS = {
     "p": "http://schemas.microsoft.com/wbem/wsman/1/wsman.xsd",
     "rsp": "http://schemas.microsoft.com/wbem/wsman/1/windows/shell",
     "f": "http://schemas.microsoft.com/wbem/wsman/1/wsmanfault",
-}
+})
 SHELL = NS["rsp"]
 CMD_URI = f"{SHELL}/cmd"
-ACTIONS = {
+ACTIONS = MappingProxyType({
     "Create": "http://schemas.xmlsoap.org/ws/2004/09/transfer/Create",
     "Delete": "http://schemas.xmlsoap.org/ws/2004/09/transfer/Delete",
     "Command": f"{SHELL}/Command",
     "Receive": f"{SHELL}/Receive",
     "Signal": f"{SHELL}/Signal",
-}
+})
 _FAULT_ACTION = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault"
 _ANONYMOUS = "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
 _DURATION = re.compile(r"^P(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)$")

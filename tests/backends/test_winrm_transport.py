@@ -142,3 +142,10 @@ def test_kerberos_without_the_extra_says_what_to_install():
     with pytest.raises(TransportUnavailableError) as info:
         transport("http://127.0.0.1:1/wsman", transport="kerberos").run_ps("HV1", "x")
     assert str(info.value) == "HV1: transport kerberos needs an optional package: pip install pywinrm[kerberos]"
+
+
+def test_a_name_that_does_not_resolve_is_unreachable():
+    url = "http://no-such-host.invalid:5985/wsman"  # .invalid never resolves (RFC 6761)
+    with pytest.raises(HostUnreachableError) as info:
+        transport(url).run_ps("HV1", "x")
+    assert str(info.value) == f"HV1: cannot connect to {url}: the host name does not resolve (DNS)"
