@@ -14,12 +14,8 @@ from engine.hyperv.caller import Caller, CallerMixin
 from engine.hyperv.catalogue import error
 from engine.hyperv.compat import CompatibilityReport, recheck, switch_incompatibilities
 from engine.hyperv.files import CONFIG_GB, add, checkpoint_file, find, folder_used, location, vm_files
-from engine.hyperv.state import VM, Host, Job, _build, vm_id
+from engine.hyperv.state import VM, Host, Job, build_vm, vm_id
 from engine.hyperv.vms import ACTIVE_STATES
-
-
-def _config(data: dict) -> VM:
-    return _build(VM, data)
 
 
 class ExportImportMixin(CallerMixin):
@@ -66,7 +62,7 @@ class ExportImportMixin(CallerMixin):
             raise error("storage.path_not_found", target=path, host=host.name, path=path)
         if found.config is None:
             raise error("import.not_a_configuration", target=path, host=host.name, path=path)
-        return _config(found.config)
+        return build_vm(found.config)
 
     def _planned_import(self, host: Host, path: str, *, register: bool, copy: bool, generate_new_id: bool,
                         vhd_destination_path: str | None, virtual_machine_path: str | None,
@@ -145,7 +141,7 @@ class ExportImportMixin(CallerMixin):
         return self._block(self._submit(job, queue=False), as_job)
 
     def _finish_import(self, job: Job) -> None:
-        vm = _config(job.plan["vm"])
+        vm = build_vm(job.plan["vm"])
         host = self.world.host(job.destination)
         if job.plan["copy"]:
             for disk in vm.vhds:

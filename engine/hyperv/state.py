@@ -300,23 +300,32 @@ def to_data(world: World) -> dict:
 
 def from_data(data: dict) -> World:
     """Rebuild a world from :func:`to_data` output."""
-    return _build(World, data)
+    return _build(World, data, {})
 
 
-def _build(tp: Any, value: Any) -> Any:
+def _build(tp: Any, value: Any, hints: dict) -> Any:
+    """``value`` rebuilt as type ``tp``; ``hints`` caches each dataclass's resolved field types for one call."""
     origin = typing.get_origin(tp)
     if value is None:
         return None
     if origin in (types.UnionType, typing.Union):
         inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(inner[0], value)
+        return _build(inner[0], value, hints)
     if origin is list:
         (item,) = typing.get_args(tp)
-        return [_build(item, v) for v in value]
+        return [_build(item, v, hints) for v in value]
     if origin is dict:
         _, item = typing.get_args(tp)
-        return {k: _build(item, v) for k, v in value.items()}
+        return {k: _build(item, v, hints) for k, v in value.items()}
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        return tp(**{f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
+        if tp not in hints:
+            hints[tp] = typing.get_type_hints(tp)
+        own = hints[tp]
+        return tp(**{f.name: _build(own[f.name], value[f.name], hints)
+                     for f in dataclasses.fields(tp) if f.name in value})
     return value
+
+
+def build_vm(data: dict) -> VM:
+    """A VM from its :func:`dataclasses.asdict` form (configuration files and job plans keep VMs so)."""
+    return _build(VM, data, {})
