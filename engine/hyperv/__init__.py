@@ -15,11 +15,11 @@ ones ``computer_name`` (``-ComputerName``). Parameters mirror the cmdlets' (snak
 
 Host settings (``hostsettings``): ``enable_migration``, ``disable_migration``, ``set_host``,
 ``add_migration_network``, ``set_migration_network``, ``remove_migration_network``, ``get_migration_networks``.
-VMs (``vms``): ``start_vm``, ``stop_vm``, ``save_vm``, ``suspend_vm``, ``resume_vm``, ``set_vm_processor``,
+VMs (``vms``): ``get_vm``, ``get_switch``, ``start_vm``, ``stop_vm``, ``save_vm``, ``suspend_vm``, ``resume_vm``, ``set_vm_processor``,
 ``connect_adapter``, ``disconnect_adapter``, ``set_adapter``, ``rename_switch``, ``set_net_adapter_state``.
 AD (``ad``): ``set_delegation``, ``add_delegation``, ``remove_delegation``, ``delegation_of``.
 Moves: ``move_vm`` / ``compare_vm`` (``migration``), ``move_vm_storage`` (``storage``), ``export_vm`` /
-``import_vm`` (``exportimport``), ``move_cluster_vm_role``, ``suspend_node``, ``resume_node``,
+``import_vm`` (``exportimport``), ``add_cluster_vm_role``, ``move_cluster_vm_role``, ``suspend_node``, ``resume_node``,
 ``shutdown_host``, ``start_host`` (``cluster``). Faults: ``inject(fault)`` (``faults``).
 Time (``jobs``): long operations return a :class:`~engine.hyperv.state.Job`; without ``as_job`` the call blocks
 (the clock advances to the job's end; a failed job re-raises its error); with ``as_job`` it returns at once and

@@ -206,6 +206,10 @@ _SPECS = [
     # --- clusters --------------------------------------------------------------------------------------------
     _spec("cluster.not_clustered", 'Virtual machine "{vm}" is not a clustered role.', "approximate",
           "Move-ClusterVirtualMachineRole moves highly available VMs only.", category="ObjectNotFound", **_CLUSTER),
+    _spec("cluster.already_clustered", 'Virtual machine "{vm}" is already a clustered role of cluster '
+          '"{cluster}".', "approximate", "A VM becomes highly available once; its cluster group already exists.",
+          category="ResourceExists", exception_type="ClusterCmdletException",
+          error_code="Add-ClusterVirtualMachineRole"),
     _spec("cluster.node_not_up", 'The cluster node "{node}" is {state}; a role can move only to a node that is '
           "Up.", "approximate", "Paused and down nodes cannot own roles.", **_CLUSTER),
     _spec("cluster.live_config_failed", "Configuration setup for live migration failed on the destination node.",

@@ -157,6 +157,19 @@ class ClusterMixin(CallerMixin):
             transition(vm, "stop")
         return self._block(self._role_job(vm, clu, target, migration_type, "user"), as_job)
 
+    def add_cluster_vm_role(self, vm_name: str, *, cluster: str | None = None,
+                            caller: Caller | None = None) -> VM:
+        """Add-ClusterVirtualMachineRole: make a VM on a node highly available (its group takes its name)."""
+        vm = self.world.vm(vm_name)
+        clu = self.world.cluster(cluster) if cluster else self.world.cluster_of(vm.host)
+        if clu is None:
+            raise error("cluster.node_not_found", target=vm.host, name=vm.host, cluster="(none)")
+        clu.node(vm.host)
+        if vm.cluster is not None:
+            raise error("cluster.already_clustered", target=vm.name, vm=vm.name, cluster=vm.cluster)
+        vm.cluster = clu.name
+        return vm
+
     def _begin_move_role(self, job: Job) -> None:
         vm = self._vm_by_id(job.plan["vm_id"])
         node = self.world.cluster(job.cluster).node(job.destination)

@@ -42,6 +42,17 @@ def free_memory_mb(world: World, host: Host) -> int:
 class VMsMixin(CallerMixin):
     """VM, adapter and switch operations of :class:`engine.hyperv.lab.Lab`."""
 
+    def get_vm(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VM:
+        """Get-VM -Name: the VM on -ComputerName (else the caller's computer, else anywhere)."""
+        return self._find_vm(name, computer_name, caller)
+
+    def get_switch(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VSwitch:
+        """Get-VMSwitch -Name on a host."""
+        switch = self._target_host(computer_name, caller).switch(name)
+        if switch is None:
+            raise error("switch.not_found", target=name, name=name)
+        return switch
+
     def _power(self, name: str, action: str, computer_name: str | None, caller: Caller | None) -> VM:
         vm = self._find_vm(name, computer_name, caller)
         if action == "start" and (vm.state, action) in VM_TRANSITIONS:

@@ -305,3 +305,19 @@ def test_cluster_network_state_reflects_nics(cluster):
     cluster.set_net_adapter_state("HV2", "Cluster", False)
     nets = {n.Name: n.State for n in cluster.snapshot().cluster("CLU1").Networks}
     assert nets["Cluster Network 2"] == "Partitioned" and nets["Cluster Network 3"] == "Up"
+
+
+def test_add_cluster_vm_role_makes_vm_highly_available():
+    data = cluster_data()
+    del data["vms"][0]["cluster"]
+    lab = build(data)
+    lab.add_cluster_vm_role("VM1")
+    assert lab.snapshot().vm("VM1").IsClustered is True
+    assert lab.move_cluster_vm_role("VM1", "HV2").kind == "live"
+
+
+def test_add_cluster_vm_role_twice_refused(cluster):
+    with pytest.raises(LabError) as e:
+        cluster.add_cluster_vm_role("VM1")
+    assert (e.value.id, e.value.message) == ("cluster.already_clustered",
+                                             'Virtual machine "VM1" is already a clustered role of cluster "CLU1".')

@@ -128,3 +128,17 @@ def test_unknown_net_adapter(lab):
     assert e.value.id == "netadapter.not_found"
     assert e.value.message == ("No MSFT_NetAdapter objects found with property 'Name' equal to 'Wifi'.  Verify the "
                                "value of the property and retry.")
+
+
+def test_get_vm_on_another_computer_is_not_found(lab):
+    assert lab.get_vm("VM1", "HV1").name == "VM1"
+    with pytest.raises(LabError) as e:
+        lab.get_vm("VM1", "HV2")
+    assert e.value.id == "vm.not_found"
+
+
+def test_get_switch(lab):
+    assert lab.get_switch("External", "HV1").switch_type == "External"
+    with pytest.raises(LabError) as e:
+        lab.get_switch("Private", "HV1")
+    assert e.value.id == "switch.not_found"
