@@ -31,7 +31,9 @@ class ErrorSpec:
     template: str
     fidelity: str
     why: str
-    category: str = "InvalidOperation"
+    # Hyper-V cmdlets print most failed operations as "NotSpecified: (:) [Move-VM],
+    # VirtualizationOperationFailedException" with FullyQualifiedErrorId "OperationFailed,<cmdlet class>".
+    category: str = "NotSpecified"
     exception_type: str = "VirtualizationOperationFailedException"
     error_code: str = "OperationFailed"
     hresult: str | None = None
@@ -82,11 +84,11 @@ _SPECS = [
           error_code="ActiveDirectoryCmdlet:Microsoft.ActiveDirectory.Management.ADIdentityNotFoundException"),
     _spec("storage.path_not_found", "The system cannot find the path specified. ('{path}' on host \"{host}\")",
           "approximate", "Paths are checked on the host doing the work: its volumes, its CSVs, SMB shares it may "
-          "reach.", category="ObjectNotFound", hresult="0x80070003"),
+          "reach.", category="ObjectNotFound", error_code="ObjectNotFound", hresult="0x80070003"),
     _spec("storage.access_denied", 'Host "{host}" cannot access \'{path}\': General access denied error '
           "(0x80070005).", "approximate",
           "Hyper-V reaches SMB shares as the host's computer account (HV1$), which the share and folder must allow.",
-          category="PermissionDenied", hresult="0x80070005"),
+          category="PermissionDenied", error_code="AccessDenied", hresult="0x80070005"),
     # --- host settings ---------------------------------------------------------------------------------------
     _spec("host.option_unsupported", 'The migration performance option "{option}" is not available on host '
           '"{host}": Windows Server 2012 offers TCP/IP only.', "approximate",
@@ -107,14 +109,16 @@ _SPECS = [
     _spec("vm.invalid_state", "'{vm}' failed to change state. The operation cannot be performed while the object "
           "is in its current state. (Cannot {action} a virtual machine that is {state}.)", "approximate",
           "Each power operation is legal only from some states (for example, only a running VM can be saved).",
-          hresult="0x800710D2"),
+          category="InvalidOperation", error_code="InvalidState", hresult="0x800710D2"),
     _spec("vm.out_of_memory", '"{vm}" could not initialize memory: Ran out of memory (0x8007000E)', "exact",
           "A VM starts only when its host has enough free memory for its startup memory.", hresult="0x8007000E"),
     _spec("vm.processor_running", 'Cannot change the processor settings of virtual machine "{vm}" while it is '
           "{state}. Turn off the virtual machine first.", "approximate",
-          "Processor compatibility (and other processor settings) can be changed only while the VM is off."),
+          "Processor compatibility (and other processor settings) can be changed only while the VM is off.",
+          category="InvalidOperation", error_code="InvalidState"),
     _spec("vm.busy", 'Virtual machine "{vm}" is already being moved by another operation.', "approximate",
-          "A VM takes part in one migration or storage move at a time."),
+          "A VM takes part in one migration or storage move at a time.", category="InvalidOperation",
+          error_code="InvalidState"),
     # --- live and shared-nothing migration -------------------------------------------------------------------
     _spec("migration.same_host", 'Virtual machine "{vm}" is already on host "{host}".', "approximate",
           "The destination of a move must be a different host.", category="InvalidArgument"),
@@ -169,7 +173,7 @@ _SPECS = [
     _spec("migration.limit_reached", 'Failed to perform migration on virtual machine "{vm}" because virtual machine '
           'migration limit "{limit}" was reached, please wait for completion of an ongoing migration operation.',
           "exact", "A standalone host refuses live migrations beyond MaximumVirtualMachineMigrations; a cluster "
-          "queues them.", event_id=21501, category="LimitsExceeded"),
+          "queues them.", event_id=21501),
     _spec("migration.storage_unreachable", 'Virtual machine "{vm}" cannot move without its storage: host "{dest}" '
           "cannot reach '{path}'. Move the storage too (-IncludeStorage) or keep it on an SMB share or a CSV the "
           "destination can reach.", "approximate",
@@ -180,8 +184,7 @@ _SPECS = [
           "Storage and live migration move VHD/VHDX files, never physical disks attached to a VM."),
     _spec("storage.limit_reached", 'Failed to perform storage migration on virtual machine "{vm}" because storage '
           'migration limit "{limit}" was reached, please wait for completion of an ongoing migration operation.',
-          "approximate", "MaximumStorageMigrations limits simultaneous storage moves per host.",
-          category="LimitsExceeded"),
+          "approximate", "MaximumStorageMigrations limits simultaneous storage moves per host."),
     _spec("storage.vhd_not_attached", 'Virtual machine "{vm}" has no virtual hard disk "{path}".', "approximate",
           "-Vhds names the VM's own disks by SourceFilePath.", category="InvalidArgument"),
     # --- export / import -------------------------------------------------------------------------------------

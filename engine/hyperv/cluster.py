@@ -175,6 +175,9 @@ class ClusterMixin(CallerMixin):
         node = self.world.cluster(job.cluster).node(job.destination)
         if node.state != "Up":
             raise error("cluster.node_not_up", target=node.name, node=node.name, state=node.state)
+        if job.kind == "live":
+            # A live migration reserves the destination's memory first, so it fails right at the start.
+            check_memory(self.world, vm, self.world.host(job.destination))
         if job.kind == "quick" and vm.state in ACTIVE_STATES:
             transition(vm, "save")  # quick migration: the VM is down from here to the restore
             job.plan["restore"] = True
@@ -190,6 +193,9 @@ class ClusterMixin(CallerMixin):
         vm.host = job.destination
         vm.status = "Operating normally"
         if job.plan.get("restore"):
+            # Quick migration finds a memory shortage only when the VM comes online on the new owner.
+            if free_memory_mb(self.world, self.world.host(job.destination)) < vm.memory_mb:
+                raise error("migration.insufficient_memory", target=vm.name)
             transition(vm, "start")
 
     # --- nodes -------------------------------------------------------------------------------------------------

@@ -30,8 +30,14 @@ def test_error_builds_lab_error_with_all_fields():
     err = error("migration.limit_reached", target="VM1", vm="VM1", limit=2)
     assert isinstance(err, LabError)
     assert (err.id, err.target, err.event_id, err.fidelity, err.category) == (
-        "migration.limit_reached", "VM1", 21501, "exact", "LimitsExceeded")
+        "migration.limit_reached", "VM1", 21501, "exact", "NotSpecified")
+    assert (err.exception_type, err.error_code) == ("VirtualizationOperationFailedException", "OperationFailed")
     assert err.why
+
+
+def test_invalid_state_is_printed_as_invalid_operation():
+    err = error("vm.invalid_state", target="VM1", vm="VM1", action="start", state="running")
+    assert (err.category, err.error_code) == ("InvalidOperation", "InvalidState")
 
 
 def test_restored_keeps_the_saved_text():

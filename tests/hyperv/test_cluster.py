@@ -321,3 +321,22 @@ def test_add_cluster_vm_role_twice_refused(cluster):
         cluster.add_cluster_vm_role("VM1")
     assert (e.value.id, e.value.message) == ("cluster.already_clustered",
                                              'Virtual machine "VM1" is already a clustered role of cluster "CLU1".')
+
+
+def test_quick_migration_fails_when_vm_comes_online_without_memory(cluster):
+    job = cluster.move_cluster_vm_role("VM1", "HV2", migration_type="Quick", as_job=True)
+    cluster.inject(kind="memory_exhausted", host="HV2", free_mb=100)
+    cluster.wait(job)
+    assert (job.state, job.error_id) == ("Failed", "migration.insufficient_memory")
+    vm = cluster.snapshot().vm("VM1")
+    assert (vm.ComputerName, vm.State) == ("HV2", "Saved")
+
+
+def test_queued_live_migration_fails_when_destination_filled_meanwhile(cluster):
+    cluster.inject(kind="memory_exhausted", host="HV3", free_mb=6000)
+    cluster.move_cluster_vm_role("VM2", "HV3", as_job=True)
+    cluster.move_cluster_vm_role("VM3", "HV3", as_job=True)
+    with pytest.raises(LabError) as e:
+        cluster.move_cluster_vm_role("VM1", "HV3")  # queued; VM2 arrives first and takes the memory
+    assert e.value.id == "migration.insufficient_memory"
+    assert owner(cluster, "VM1") == "HV1" and cluster.snapshot().vm("VM1").State == "Running"
