@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"largest output of one command (default {defaults.max_output_bytes // 1024} KiB)")
     parser.add_argument("--max-shells", type=int, default=defaults.max_shells_per_user, metavar="N",
                         help=f"open shells per user (default {defaults.max_shells_per_user})")
+    parser.add_argument("--max-connections", type=int, default=defaults.max_connections, metavar="N",
+                        help=f"open connections per lab host (default {defaults.max_connections})")
     parser.add_argument("--idle-timeout", type=float, default=defaults.shell_idle_timeout_s, metavar="S",
                         help=f"close shells unused this long (default {defaults.shell_idle_timeout_s:g} s)")
     return parser
@@ -121,7 +123,7 @@ def main(argv: list[str]) -> int:
     try:
         limits = Limits(max_body_bytes=args.max_body_kib * 1024, command_timeout_s=args.command_timeout,
                         max_output_bytes=args.max_output_kib * 1024, max_shells_per_user=args.max_shells,
-                        shell_idle_timeout_s=args.idle_timeout)
+                        shell_idle_timeout_s=args.idle_timeout, max_connections=args.max_connections)
         users = _users(args)
         topology = load_topology(args.topology)
     except ValueError as exc:

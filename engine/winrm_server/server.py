@@ -54,6 +54,7 @@ class _HostServer(ThreadingHTTPServer):
     """One listener: knows its lab host, the users, the service and the limits."""
 
     daemon_threads = True  # a stuck client must never keep the process alive at shutdown
+    block_on_close = False  # nor make shutdown wait for an idle keep-alive connection
 
     def __init__(self, address: tuple[str, int], *, lab_host: str, users: Users, service: WSManService,
                  limits: Limits, tls: ssl.SSLContext | None) -> None:
@@ -63,6 +64,7 @@ class _HostServer(ThreadingHTTPServer):
         self.service = service
         self.limits = limits
         self.scheme = "https" if tls else "http"
+        self._slots = threading.BoundedSemaphore(limits.max_connections)
         if tls:
             # Handshake in the handler thread (see _Handler.setup), not in the accept loop.
             self.socket = tls.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
@@ -71,6 +73,21 @@ class _HostServer(ThreadingHTTPServer):
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"{self.scheme}://{host}:{port}/wsman"
+
+    def process_request(self, request, client_address) -> None:
+        # One thread per connection: without a bound, idle connections alone could exhaust threads.
+        if not self._slots.acquire(blocking=False):
+            log.warning("%s: refused a connection from %s: %d connections are open", self.lab_host,
+                        client_address[0], self.limits.max_connections)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def handle_error(self, request, client_address) -> None:
         # Failed TLS handshakes and dropped connections are routine for a network server: one log line.

@@ -35,6 +35,7 @@ class Limits:
     shell_idle_timeout_s: float = 900.0
     max_operation_timeout_s: float = 60.0
     receive_chunk_bytes: int = 256 * 1024
+    max_connections: int = 64
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

@@ -4,10 +4,12 @@ from __future__ import annotations
 import base64
 import http.client
 import socket
+import time
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 
 from engine.winrm_server import Limits
 from tests.winrm.conftest import PASSWORD, session
@@ -180,3 +182,24 @@ def test_a_chunked_body_is_refused(url):
 def test_the_401_answer_survives_a_large_unread_body(url):
     status, _, _ = post(url, b"a" * (400 * 1024), auth=None)
     assert status == 401
+
+
+def test_connections_beyond_the_limit_are_closed_at_once(start):
+    server = start(limits=Limits(max_connections=2))
+    parts = urlsplit(server.endpoints["HV1"])
+    idle = [socket.create_connection((parts.hostname, parts.port), timeout=5) for _ in range(2)]
+    time.sleep(0.2)  # let the accept loop hand both to their threads
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as extra:
+        assert extra.recv(10) == b""
+    for sock in idle:
+        sock.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            result = session(server.endpoints["HV1"]).run_ps("back")
+            break
+        except requests.exceptions.ConnectionError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the server did not accept connections again after the idle ones closed")
+    assert result.std_out == b"HV1: back\n"
