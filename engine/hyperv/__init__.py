@@ -13,14 +13,15 @@ Every mutating operation takes ``caller=Caller(computer="HV1", interactive=True)
 ones ``computer_name`` (``-ComputerName``). Parameters mirror the cmdlets' (snake_case). Failures raise
 :class:`engine.errors.LabError` built from :mod:`engine.hyperv.catalogue` (``catalogue.entries()`` lists all).
 
-Host settings (``hostsettings``): ``enable_migration``, ``disable_migration``, ``set_host``,
+Host settings (``hostsettings``): ``get_host``, ``enable_migration``, ``disable_migration``, ``set_host``,
 ``add_migration_network``, ``set_migration_network``, ``remove_migration_network``, ``get_migration_networks``.
 VMs (``vms``): ``get_vm``, ``get_switch``, ``start_vm``, ``stop_vm``, ``save_vm``, ``suspend_vm``, ``resume_vm``, ``set_vm_processor``,
 ``connect_adapter``, ``disconnect_adapter``, ``set_adapter``, ``rename_switch``, ``set_net_adapter_state``.
 AD (``ad``): ``set_delegation``, ``add_delegation``, ``remove_delegation``, ``delegation_of``.
 Moves: ``move_vm`` / ``compare_vm`` (``migration``), ``move_vm_storage`` (``storage``), ``export_vm`` /
 ``import_vm`` (``exportimport``), ``add_cluster_vm_role``, ``move_cluster_vm_role``, ``suspend_node``, ``resume_node``,
-``shutdown_host``, ``start_host`` (``cluster``). Faults: ``inject(fault)`` (``faults``).
+``shutdown_host``, ``start_host``, ``set_cluster`` (DrainOnShutdown), ``set_cluster_network``
+(live migration networks) (``cluster``). Faults: ``inject(fault)`` (``faults``).
 Time (``jobs``): long operations return a :class:`~engine.hyperv.state.Job`; without ``as_job`` the call blocks
 (the clock advances to the job's end; a failed job re-raises its error); with ``as_job`` it returns at once and
 ``advance(seconds)``, ``wait(job)``, ``run_until_idle()`` move time. ``lab.now`` is the simulated clock.

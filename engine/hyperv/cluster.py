@@ -198,6 +198,38 @@ class ClusterMixin(CallerMixin):
                 raise error("migration.insufficient_memory", target=vm.name)
             transition(vm, "start")
 
+    # --- cluster properties ------------------------------------------------------------------------------------
+    def _cluster_for(self, name: str | None, caller: Caller | None) -> Cluster:
+        if name is not None:
+            return self.world.cluster(name)
+        here = self._caller(caller).computer
+        found = self.world.cluster_of(here) if here else None
+        if found is None:
+            raise error("cluster.not_found", target=here or "", name=here or "(this computer)")
+        return found
+
+    def set_cluster(self, name: str | None = None, *, drain_on_shutdown: int | None = None,
+                    caller: Caller | None = None) -> Cluster:
+        """Set cluster common properties (``(Get-Cluster).DrainOnShutdown = 0``); the cluster of the caller's
+        computer when ``name`` is None."""
+        clu = self._cluster_for(name, caller)
+        if drain_on_shutdown is not None:
+            if drain_on_shutdown not in (0, 1):
+                raise error("cluster.invalid_value", target=clu.name, value=drain_on_shutdown,
+                            setting="DrainOnShutdown", cluster=clu.name, reason="it must be 0 or 1")
+            clu.drain_on_shutdown = int(drain_on_shutdown)
+        return clu
+
+    def set_cluster_network(self, network: str, *, live_migration: bool | None = None, cluster: str | None = None,
+                            caller: Caller | None = None) -> None:
+        """Failover Cluster Manager > Networks > Live Migration Settings: include or exclude a cluster network."""
+        clu = self._cluster_for(cluster, caller)
+        found = next((n for n in clu.networks if n.name.lower() == network.lower()), None)
+        if found is None:
+            raise error("cluster.network_not_found", target=network, name=network, cluster=clu.name)
+        if live_migration is not None:
+            found.live_migration = bool(live_migration)
+
     # --- nodes -------------------------------------------------------------------------------------------------
     def _node(self, name: str, cluster: str | None) -> tuple[Cluster, ClusterNode]:
         clu = self.world.cluster(cluster) if cluster else self.world.cluster_of(name)

@@ -46,6 +46,10 @@ def in_subnet(nic: NetAdapter, subnet: str) -> bool:
 class HostSettingsMixin(CallerMixin):
     """Get-VMHost settings operations of :class:`engine.hyperv.lab.Lab`."""
 
+    def get_host(self, computer_name: str | None = None, *, caller: Caller | None = None) -> Host:
+        """Get-VMHost: the host addressed by -ComputerName or the computer the command runs on."""
+        return self._target_host(computer_name, caller)
+
     def enable_migration(self, computer_name: str | None = None, *, caller: Caller | None = None) -> Host:
         """Enable-VMMigration: allow incoming and outgoing live migrations."""
         host = self._target_host(computer_name, caller)

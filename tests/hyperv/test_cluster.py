@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import LabError
+from engine.hyperv import Caller
 from engine.hyperv.cluster import node_transition
 from tests.hyperv.conftest import build, cluster_data
 
@@ -340,3 +341,41 @@ def test_queued_live_migration_fails_when_destination_filled_meanwhile(cluster):
         cluster.move_cluster_vm_role("VM1", "HV3")  # queued; VM2 arrives first and takes the memory
     assert e.value.id == "migration.insufficient_memory"
     assert owner(cluster, "VM1") == "HV1" and cluster.snapshot().vm("VM1").State == "Running"
+
+
+def test_set_drain_on_shutdown_to_0_then_shutdown_quick_migrates(cluster):
+    cluster.set_cluster("CLU1", drain_on_shutdown=0)
+    assert cluster.snapshot().cluster("CLU1").DrainOnShutdown == 0
+    cluster.shutdown_host("HV1")
+    cluster.run_until_idle()
+    assert {j.Kind for j in cluster.snapshot().Jobs} == {"quick"}
+
+
+def test_set_cluster_from_a_node_console(cluster):
+    cluster.set_cluster(drain_on_shutdown=0, caller=Caller("HV2", interactive=True))
+    assert cluster.snapshot().cluster("CLU1").DrainOnShutdown == 0
+
+
+def test_invalid_drain_on_shutdown(cluster):
+    with pytest.raises(LabError) as e:
+        cluster.set_cluster("CLU1", drain_on_shutdown=2)
+    assert (e.value.id, e.value.message) == ("cluster.invalid_value", 'The value 2 is not valid for DrainOnShutdown '
+                                             'on cluster "CLU1": it must be 0 or 1.')
+
+
+def test_set_cluster_without_cluster_context(cluster):
+    with pytest.raises(LabError) as e:
+        cluster.set_cluster(drain_on_shutdown=0)
+    assert e.value.id == "cluster.not_found"
+
+
+def test_exclude_network_from_live_migration(cluster):
+    cluster.set_cluster_network("Cluster Network 3", live_migration=False, cluster="CLU1")
+    assert cluster.move_cluster_vm_role("VM1", "HV2").link == "HV1/Cluster"
+
+
+def test_unknown_cluster_network(cluster):
+    with pytest.raises(LabError) as e:
+        cluster.set_cluster_network("Nope", live_migration=False, cluster="CLU1")
+    assert (e.value.id, e.value.message) == ("cluster.network_not_found",
+                                             'The cluster network "Nope" was not found in cluster "CLU1".')

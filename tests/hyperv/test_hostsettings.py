@@ -144,3 +144,8 @@ def test_get_networks_with_wildcard(lab):
     lab.add_migration_network("10.0.1.0/24", computer_name="HV1")
     lab.add_migration_network("192.168.1.0/24", computer_name="HV1")
     assert [n.subnet for n in lab.get_migration_networks("192.168.*", "HV1")] == ["192.168.1.0/24"]
+
+
+def test_get_host_from_console(lab):
+    assert lab.get_host(caller=ON_HV1).name == "HV1"
+    assert lab.get_host("hv2").name == "HV2"
