@@ -39,9 +39,10 @@ class NetAdapterState(_Model):
 
 
 class ProcessorInfo(_Model):
+    """Win32_Processor's Manufacturer and Name (feature flags are not observable from PowerShell)."""
+
     Manufacturer: str
     Name: str
-    Features: list[str]
 
 
 class HostState(_Model):
@@ -235,7 +236,7 @@ def _host(h) -> HostState:
         NetAdapters=[NetAdapterState(Name=n.name, Status=n.status, LinkSpeed=_speed(n.speed_gbps), IPAddress=n.ip)
                      for n in sorted(h.nics, key=lambda n: n.name)],
         Processor=ProcessorInfo(Manufacturer="GenuineIntel" if h.cpu_vendor == "Intel" else "AuthenticAMD",
-                                Name=h.cpu_model, Features=sorted(h.cpu_features)),
+                                Name=h.cpu_model),
     )
 
 

@@ -161,7 +161,11 @@ class MigrationMixin(CallerMixin):
                 caller: Caller | None = None) -> Job:
         """Move-VM: live migration (storage stays on SMB/CSV), shared-nothing live migration (storage moves), or
         a move of a VM that is off or saved. Blocks until done unless ``as_job``. An incompatibility raises
-        ``migration.incompatible`` with the report in ``details["report"]``."""
+        ``migration.incompatible`` with the report in ``details["report"]``.
+
+        Storage moves when any storage path is given (``include_storage`` pairs with
+        ``destination_storage_path`` as in the cmdlet's parameter set; the binding enforces the pairing). Items
+        without a path of their own keep their path string, now on the destination."""
         if compatibility_report is not None:
             report = compatibility_report
             vm = next(v for v in self.world.vms if v.id == report.options["source_vm"])
