@@ -27,7 +27,10 @@ from typing import Any, Iterable
 from pydantic import BaseModel
 
 from engine.content.checks import Check
-from engine.hyperv.labstate import LabState
+from engine.hyperv.labstate import (ADComputerState, CheckpointState, ClusterGroupState, ClusterNodeState,
+                                    ClusterState, HardDriveState, HostState, JobState, LabState,
+                                    MigrationNetworkState, SharedVolumeState, SmbShareState, SwitchState, VMInfo,
+                                    VMNetworkAdapterState)
 
 #: Short job-filter keys content authors use, mapped to JobState fields.
 _JOB_KEYS = {"vm": "VMName", "kind": "Kind", "type": "Kind", "from": "Source", "to": "Destination"}
@@ -387,4 +390,65 @@ def evaluate_all(checks: Iterable[Check], state: LabState) -> tuple[list[CheckRe
     return results, fraction
 
 
-__all__ = ["CheckResult", "evaluate", "evaluate_all", "show"]
+# --- static checking of names (before any lab exists) ---------------------------------------------------------------
+
+def _target_model(check: Check) -> type[BaseModel] | None:
+    """The LabState model a check's selectors land on, mirroring :func:`_resolve` (None: a bare list)."""
+    if check.job is not None:
+        return JobState
+    if check.delegation is not None:
+        return ADComputerState if check.property is not None else None
+    if check.share is not None:
+        return SmbShareState
+    if check.vm is not None:
+        if check.adapter is not None:
+            return VMNetworkAdapterState
+        if check.disk is not None:
+            return HardDriveState
+        if check.checkpoint is not None:
+            return CheckpointState
+        return VMInfo
+    if check.host is not None:
+        if check.switch is not None:
+            return SwitchState
+        if check.migration_network is not None:
+            return MigrationNetworkState
+        return HostState
+    if check.node is not None:
+        return ClusterNodeState
+    if check.group is not None:
+        return ClusterGroupState
+    if check.csv is not None:
+        return SharedVolumeState
+    return ClusterState
+
+
+def _model_has(model: type[BaseModel], path: str, *, nested: bool = True) -> bool:
+    """Whether ``path`` names a field of ``model`` the way :func:`_property` would find it."""
+    head, _, rest = path.partition(".")
+    for name, info in model.model_fields.items():
+        if head.casefold() in (name.casefold(), (info.alias or "").casefold()):
+            inner = info.annotation
+            if not rest:
+                return True
+            return isinstance(inner, type) and issubclass(inner, BaseModel) and _model_has(inner, rest, nested=False)
+    if nested and not rest:
+        return any(isinstance(i.annotation, type) and issubclass(i.annotation, BaseModel)
+                   and _model_has(i.annotation, path, nested=False) for i in model.model_fields.values())
+    return False
+
+
+def name_problems(check: Check) -> list[str]:
+    """Property and job-filter names the LabState model does not have (typos found before any lab runs)."""
+    problems = []
+    model = _target_model(check)
+    if check.property is not None and (model is None or not _model_has(model, check.property)):
+        where = model.__name__ if model else "the selected list"
+        problems.append(f"'{check.property}' is not a property of {where}")
+    for key in (check.job or {}):
+        if not _model_has(JobState, _job_field(key), nested=False):
+            problems.append(f"job filter '{key}' is not a job field ({', '.join(JobState.model_fields)})")
+    return problems
+
+
+__all__ = ["CheckResult", "evaluate", "evaluate_all", "name_problems", "show"]
