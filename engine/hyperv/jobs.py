@@ -117,6 +117,7 @@ class JobsMixin:
         abort = getattr(self, f"_abort_{job.plan['op']}", None)
         if abort is not None:
             abort(job)
+        self._after_job(job)
 
     def _complete(self, job: Job) -> None:
         try:
@@ -125,11 +126,12 @@ class JobsMixin:
             self._fail(job, exc)
         else:
             set_state(job, "Completed")
-        self._after_job(job)
+            self._after_job(job)
         self._start_queued()
 
     def _after_job(self, job: Job) -> None:
-        """Hook for operations that track groups of jobs (drains); overridden by the cluster mixin."""
+        """Hook run when a job completes or fails, for operations that track groups of jobs (drains);
+        overridden by the cluster mixin."""
 
     def _start_queued(self) -> None:
         for job in [j for j in self.world.jobs if j.state == "Queued"]:

@@ -11,6 +11,7 @@ import json
 from engine.content.topology import Topology
 from engine.errors import LabError
 from engine.hyperv.ad import ADMixin
+from engine.hyperv.catalogue import error
 from engine.hyperv.cluster import ClusterMixin
 from engine.hyperv.exportimport import ExportImportMixin
 from engine.hyperv.faults import FaultsMixin
@@ -39,6 +40,9 @@ def _host(t) -> Host:
     )
     for key, value in t.settings.items():
         setattr(host.settings, key, value)
+    option = host.settings.VirtualMachineMigrationPerformanceOption
+    if host.os == "WindowsServer2012" and option != "TCPIP":
+        raise error("host.option_unsupported", target=host.name, option=option, host=host.name)
     return host
 
 

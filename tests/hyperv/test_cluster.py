@@ -379,3 +379,13 @@ def test_unknown_cluster_network(cluster):
         cluster.set_cluster_network("Nope", live_migration=False, cluster="CLU1")
     assert (e.value.id, e.value.message) == ("cluster.network_not_found",
                                              'The cluster network "Nope" was not found in cluster "CLU1".')
+
+
+def test_drain_fails_when_queued_move_finds_target_paused(cluster):
+    cluster.set_host("HV1", maximum_virtual_machine_migrations=1)
+    cluster.suspend_node("HV1", drain=True, target_node="HV2")
+    assert [j.state for j in cluster.world.jobs] == ["Running", "Queued", "Running"]  # VM3 (Low) is quick
+    cluster.suspend_node("HV2")
+    cluster.run_until_idle()
+    assert cluster.snapshot().cluster("CLU1").Nodes[0].DrainStatus == "Failed"
+    assert owner(cluster, "VM2") == "HV1"

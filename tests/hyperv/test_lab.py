@@ -113,3 +113,13 @@ def test_vm_defaults_from_host_paths():
     data["vms"][0]["vhds"] = []
     vm = build(data).snapshot().vm("VM1")
     assert vm.Path == "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V" == vm.SnapshotFileLocation
+
+
+def test_topology_with_compression_on_2012_is_refused():
+    from engine.errors import LabError
+    data = pair_data()
+    data["hosts"][0]["os"] = "WindowsServer2012"
+    data["hosts"][0]["settings"] = {"VirtualMachineMigrationPerformanceOption": "Compression"}
+    with pytest.raises(LabError) as e:
+        build(data)
+    assert e.value.id == "host.option_unsupported"
