@@ -6,8 +6,10 @@ gives each an ephemeral port), a shared registry of shells, and an idle-shell re
 
 Order of checks on a request: path (404), method (405), Content-Length (411/400), Basic credentials (401
 with ``WWW-Authenticate: Basic realm="WSMAN"``), the body cap (413 + fault); only then is the body read
-and parsed. Any error response closes the connection, so an unread body can never be mistaken for the
-next request (a bounded lingering drain lets the client read the answer first). Nothing here logs a header or a body: passwords never reach a log.
+and parsed. A response sent before the body was read closes the connection, so an unread body can never
+be mistaken for the next request (a bounded lingering drain lets the client read the answer first); SOAP
+faults after a complete read keep the connection alive, as Windows does. Open connections per listener
+are bounded (one thread each). Nothing here logs a header or a body: passwords never reach a log.
 """
 from __future__ import annotations
 
@@ -150,12 +152,13 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             request = soap.parse_request(body)
             caller = Caller(user, self.server.lab_host, self.server.url, self.client_address[0])
-            self._send(200, self.server.service.handle(request, caller))
+            response = self.server.service.handle(request, caller)
         except WSManFault as fault:
-            self._fault(fault, request.message_id if request else None)
+            return self._fault(fault, request.message_id if request else None)
         except Exception:  # a bug must cost one request, never the server
             log.exception("internal error while handling %s", request.operation if request else "a request")
-            self._fault(WSManFault.internal_error(), request.message_id if request else None)
+            return self._fault(WSManFault.internal_error(), request.message_id if request else None)
+        self._send(200, response)
 
     def _not_allowed(self) -> None:
         if not self._is_wsman():
@@ -195,8 +198,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._plain(401, "", {"WWW-Authenticate": 'Basic realm="WSMAN"'})
 
     def _fault(self, fault: WSManFault, relates_to: str | None = None) -> None:
+        # The connection survives a fault (pywinrm retries Receive on it) unless the body was left unread.
         self._send(fault.http_status, soap.fault(fault, machine=self.server.lab_host, relates_to=relates_to),
-                   close=True)
+                   close=bool(self.unread_body))
 
     def _plain(self, status: int, text: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -229,7 +233,7 @@ class WinRMServer:
         self.registry = registry
         self.hosts: UserHosts = registry.hosts
         self._stop = threading.Event()
-        self._threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True,
+        self._threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
                                           name=f"winrm-{s.lab_host}") for s in listeners]
         self._threads.append(threading.Thread(target=self._reap, daemon=True, name="winrm-reaper"))
         for thread in self._threads:
