@@ -68,9 +68,11 @@ def _sitting(sid: int, session: ExamSession) -> None:
     if back.button("Previous", key="exam_prev", icon=":material/arrow_back:", disabled=item.number == 1,
                    width="stretch"):
         target = item.number - 1
-    # Keyed by position, so the list always opens on the current item after any move.
+    # Keyed by position and by the answered/flagged counts: the list opens on the current item after any move,
+    # and the browser redraws the labels (it keeps the old label of a kept widget when only labels change).
     picked = jump.selectbox("Go to item", [e.number for e in entries], index=item.number - 1,
-                            key=f"exam_jump_{item.number}", format_func=lambda n: _label(entries[n - 1]))
+                            key=f"exam_jump_{item.number}_{len(session.answers)}_{len(session.flags)}",
+                            format_func=lambda n: _label(entries[n - 1]))
     if picked != item.number:
         target = picked
     if forward.button("Next", key="exam_next", icon=":material/arrow_forward:", disabled=item.number == item.total,
@@ -114,9 +116,11 @@ def _start() -> None:
     st.markdown(f"**{exam.title}** · {exam.form_size} items · {exam.duration_minutes} minutes · pass mark "
                 f"{exam.passing_score} of {exam.max_score}. The clock keeps running if you leave the page.")
     st.session_state.setdefault("exam_seed", random.randrange(1000))
-    seed = st.number_input("Form number", 0, 10**6, key="exam_seed",
-                           help="The same number draws the same items in the same order: retake a form with it.")
-    if st.button("Start the exam", key="exam_start", type="primary", icon=":material/play_arrow:"):
+    number, go = st.columns([1, 2], vertical_alignment="bottom")
+    seed = number.number_input("Form number", 0, 10**6, key="exam_seed",
+                               help="The same number draws the same items in the same order: retake a form "
+                                    "with it.")
+    if go.button("Start the exam", key="exam_start", type="primary", icon=":material/play_arrow:"):
         st.session_state.pop("exam_attempt", None)
         start_session(KIND, ExamSession.start(catalog(), seed=int(seed), clock=now))
         st.rerun()

@@ -10,22 +10,18 @@ import streamlit as st
 from engine.quiz.errors import QuizError
 from engine.quiz.exam import ExamSession
 from ui.catalog import catalog
+from ui.charts import percent_bars, score_trend
 from ui.feedback import explain, verdict
 from ui.state import learner, now, store
 from ui.widgets import md
 
 
 def attempts() -> None:
-    """The trend of scaled scores over finished attempts, and the report of the chosen one."""
+    """The report of the chosen finished attempt (the newest by default), then the trend of scaled scores."""
     finished = store().finished_sessions(learner().id, "exam")
     if not finished:
         return
     st.subheader("Your attempts")
-    pass_mark = catalog().exam.passing_score
-    st.line_chart({"attempt": list(range(1, len(finished) + 1)),
-                   "scaled score": [s.scaled_score for s in finished],
-                   "pass mark": [pass_mark] * len(finished)},
-                  x="attempt", y=["scaled score", "pass mark"], y_label="scaled score", height=220)
     numbers = {s.id: n for n, s in enumerate(finished, 1)}
     by_id = {s.id: s for s in finished}
     if st.session_state.get("exam_attempt") not in by_id:
@@ -39,12 +35,17 @@ def attempts() -> None:
     except QuizError as error:
         st.warning(f"This attempt cannot be shown any more: {error.message}", icon=":material/warning:")
         return
-    report(session)
-
-
-def report(session: ExamSession) -> None:
-    """The score report of a submitted session."""
     result = session.result()
+    summary(result)
+    st.markdown("**Trend of your attempts**")
+    exam = catalog().exam
+    score_trend([{"attempt": n, "scaled score": s.scaled_score} for n, s in enumerate(finished, 1)],
+                pass_mark=exam.passing_score, max_score=exam.max_score)
+    answers(session, result)
+
+
+def summary(result) -> None:
+    """Scaled score, pass or fail, and the points per objective and sub-skill."""
     score, verdict_col, percent = st.columns(3)
     score.metric("Scaled score", f"{result.scaled}", help=f"Pass mark {result.pass_mark}")
     verdict_col.metric("Result", "Pass" if result.passed else "Fail")
@@ -60,13 +61,17 @@ def report(session: ExamSession) -> None:
 
     covered = [t for t in result.objectives if t.max]
     st.markdown("**By objective**")
-    st.bar_chart({"objective": [f"{t.id} {t.title}" for t in covered], "percent": [t.percent for t in covered]},
-                 x="objective", y="percent", horizontal=True, height=60 + 40 * len(covered))
+    percent_bars([{"objective": f"{t.id} {t.title}", "percent": t.percent} for t in covered],
+                 label="objective", value="percent")
     st.markdown("**By sub-skill**")
     st.dataframe([{"sub-skill": t.title, "items": t.items, "percent": t.percent}
                   for t in result.skills if t.max], hide_index=True, width="stretch",
                  column_config={"percent": st.column_config.ProgressColumn("percent", min_value=0,
                                                                           max_value=100, format="%.0f %%")})
+
+
+def answers(session: ExamSession, result) -> None:
+    """Every item of the form: the verdict, the learner's answer beside the key, and the explanations."""
     st.markdown("**Every answer**")
     for number, qid in enumerate(session.form, 1):
         question = session.catalog.question(qid)
@@ -74,6 +79,12 @@ def report(session: ExamSession) -> None:
         icon = (":material/check_circle:" if grade.correct else ":material/construction:" if grade.skipped
                 else ":material/cancel:")
         flag = " · flagged" if qid in session.flags else ""
-        with st.expander(md(f"{number}. {question.stem[:80]}{flag}"), icon=icon):
+        with st.expander(md(f"{number}. {_short(question.stem)}{flag}"), icon=icon):
             verdict(grade)
             explain(question, session.answers.get(qid))
+
+
+def _short(text: str, limit: int = 90) -> str:
+    """The start of a stem for a one-line label, cut at a word."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from ui.catalog import catalog
+from ui.charts import percent_bars
 from ui.state import learner, now, review_state, store
 
 cat = catalog()
@@ -22,14 +23,14 @@ labs_started = sum(store().latest_lab_session(me.id, lab_id) is not None for lab
 
 st.subheader(f"Hello, {me.display_name}")
 seen, due, labs = st.columns(3)
-seen.metric("Items practised", f"{len(cards.cards)} of {len(questions)}")
+seen.metric("Questions practised", f"{len(cards.cards)} of {len(questions)}")
 due.metric("Due for review today", len(due_today))
 labs.metric("Labs started", f"{labs_started} of {len(cat.labs)}", help="Guided labs arrive in a later version.")
 
-st.markdown("**Readiness per objective** — the mean chance of recalling its items now (unseen items count 0).")
-st.bar_chart({"objective": [f"{o.id} {o.title}" for o in objectives],
-              "readiness %": [round(100 * readiness[o.id], 1) for o in objectives]},
-             x="objective", y="readiness %", horizontal=True, height=60 + 40 * len(objectives))
+st.markdown("**Readiness per objective** — the mean chance of recalling its questions now (questions not yet "
+            "practised count 0).")
+percent_bars([{"objective": f"{o.id} {o.title}", "readiness %": round(100 * readiness[o.id], 1)}
+              for o in objectives], label="objective", value="readiness %")
 
 st.subheader("Where to go next")
 if due_today:

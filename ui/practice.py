@@ -49,7 +49,7 @@ def _item(kind: str, session) -> None:
     qid = question.id
     totals = session.totals()
     st.progress((item.number - 1) / item.total,
-                text=f"Item {item.number} of {item.total} · {totals.correct} right · marks {totals.marks:+d}")
+                text=f"{totals.correct} right so far · certainty marks {totals.marks:+d}")
     item_header(item)
     record = session.records.get(qid)
     answered = record is not None and record.grade is not None

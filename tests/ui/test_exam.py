@@ -52,7 +52,7 @@ def test_all_right_passes(small, clock):
 
 def test_jump_list_moves_to_any_item(small, clock):
     at = start(clock)
-    at.selectbox(key="exam_jump_1").set_value(4).run()
+    at.selectbox(key="exam_jump_1_0_0").set_value(4).run()
     assert "Item 4 of 6" in text(at)
     at.button(key="exam_prev").click().run()
     assert "Item 3 of 6" in text(at)
