@@ -19,7 +19,9 @@ from engine.hyperv.caller import Caller, CallerMixin
 from engine.hyperv.catalogue import error
 from engine.hyperv.compat import CompatibilityReport, planned, switch_incompatibilities
 from engine.hyperv.hostsettings import in_subnet
-from engine.hyperv.migration import check_memory, check_not_busy, check_processor, live_timing
+from engine.hyperv.migration import (
+    check_memory, check_not_busy, check_processor, check_storage_shared, live_timing,
+)
 from engine.hyperv.state import VM, Cluster, ClusterNode, Host, Job
 from engine.hyperv.vms import ACTIVE_STATES, free_memory_mb, transition
 
@@ -31,6 +33,10 @@ NODE_TRANSITIONS: dict[tuple[str, str], str] = {
     ("Paused", "shutdown"): "Down",
     ("Down", "start"): "Up",
 }
+
+#: -MigrationType values of Move-ClusterVirtualMachineRole, by lower-case key.
+MIGRATION_TYPES = {"live": "Live", "quick": "Quick", "turnoff": "TurnOff", "shutdown": "Shutdown",
+                   "shutdownforce": "ShutdownForce"}
 
 #: ClusterGroup.Priority values shown by Get-ClusterGroup.
 GROUP_PRIORITY = {"High": 3000, "Medium": 2000, "Low": 1000, "NoAutoStart": 0}
@@ -107,26 +113,31 @@ class ClusterMixin(CallerMixin):
         state = cluster.node(node)
         if state.state != "Up":
             raise error("cluster.node_not_up", target=node, node=state.name, state=state.state)
-        destination = self.world.host(state.name)
-        check_processor(vm, self.world.host(vm.host), destination)
+        source, destination = self.world.host(vm.host), self.world.host(state.name)
+        check_processor(vm, source, destination)
+        check_storage_shared(self.world, vm, source, destination)
         check_memory(self.world, vm, destination)
-        incompatible = switch_incompatibilities(vm, destination)
-        if incompatible:
-            report = CompatibilityReport(planned(vm), "MoveVirtualMachine", destination.name,
-                                         incompatibilities=[], options={"source_vm": vm.id})
-            report.incompatibilities = switch_incompatibilities(report.vm, destination)
+        report = CompatibilityReport(planned(vm), "MoveVirtualMachine", destination.name,
+                                     options={"source_vm": vm.id})
+        report.incompatibilities = switch_incompatibilities(report.vm, destination)
+        if report.incompatibilities:
             raise error("cluster.live_config_failed", target=vm.name, details={"report": report})
         return destination
 
     def _role_job(self, vm: VM, cluster: Cluster, node: str, migration_type: str, reason: str,
                   plan_extra: dict | None = None) -> Job:
         """Check and submit one role move (queued past the hosts' limits, as a cluster does)."""
+        mode = migration_type.lower()
+        if mode not in MIGRATION_TYPES:
+            raise error("cluster.invalid_value", target=vm.name, value=migration_type, setting="MigrationType",
+                        cluster=cluster.name, reason=f"expected one of {', '.join(MIGRATION_TYPES.values())}")
         check_not_busy(self.world, vm)
         destination = self._check_role_move(vm, cluster, node)
         source = self.world.host(vm.host)
-        mode = migration_type.lower()
         link = ""
-        if vm.state not in ACTIVE_STATES or mode in ("turnoff", "shutdown", "shutdownforce"):
+        if mode in ("turnoff", "shutdown", "shutdownforce") and vm.state in ACTIVE_STATES:
+            transition(vm, "stop")  # the role goes offline first; what moves is a stopped VM
+        if vm.state not in ACTIVE_STATES:
             kind, timing = "quick", {"kind": "storage", "memory_mb": 0, "disk_gb": 0.0}
         elif mode == "live":
             link, gbps = self._cluster_link(cluster, source, destination)
@@ -153,8 +164,6 @@ class ClusterMixin(CallerMixin):
             raise error("cluster.node_not_up", target=vm.host, node="(any other node)", state="not available")
         if target.lower() == vm.host.lower():
             return None
-        if migration_type.lower() in ("turnoff", "shutdown", "shutdownforce") and vm.state in ACTIVE_STATES:
-            transition(vm, "stop")
         return self._block(self._role_job(vm, clu, target, migration_type, "user"), as_job)
 
     def add_cluster_vm_role(self, vm_name: str, *, cluster: str | None = None,

@@ -44,6 +44,18 @@ def check_memory(world: World, vm: VM, destination: Host) -> None:
         raise error("migration.insufficient_memory", target=vm.name)
 
 
+def check_storage_shared(world: World, vm: VM, source: Host, destination: Host) -> None:
+    """A move that leaves storage in place needs every file on storage both hosts reach (SMB or CSV)."""
+    if vm.state in ACTIVE_STATES and any(d.passthrough for d in vm.vhds):
+        raise error("storage.passthrough", target=vm.name, vm=vm.name)
+    for path in vm_paths(vm):
+        # Reachable = the same folder from both hosts, not a same-named local folder of the destination.
+        here = scope(world, destination, path)
+        if here is None or here != scope(world, source, path):
+            raise error("migration.storage_unreachable", target=vm.name, vm=vm.name, dest=destination.name,
+                        path=path)
+
+
 def check_not_busy(world: World, vm: VM) -> None:
     """A VM takes part in one move at a time."""
     if any(j.vm == vm.name and j.state in ("Queued", "Running") and j.kind != "export" for j in world.jobs):
@@ -109,14 +121,7 @@ class MigrationMixin(CallerMixin):
             layout = layout_for(vm, **{k: options.get(k) for k in _STORAGE_OPTIONS})
             check_layout(world, vm, destination, layout)
         else:
-            if vm.state in ACTIVE_STATES and any(d.passthrough for d in vm.vhds):
-                raise error("storage.passthrough", target=vm.name, vm=vm.name)
-            for path in vm_paths(vm):
-                # Reachable = the same folder from both hosts (SMB or CSV), not a same-named local folder.
-                here = scope(world, destination, path)
-                if here is None or here != scope(world, source, path):
-                    raise error("migration.storage_unreachable", target=vm.name, vm=vm.name,
-                                dest=destination.name, path=path)
+            check_storage_shared(world, vm, source, destination)
         check_memory(world, vm, destination)
         return layout, link
 

@@ -389,3 +389,30 @@ def test_drain_fails_when_queued_move_finds_target_paused(cluster):
     cluster.run_until_idle()
     assert cluster.snapshot().cluster("CLU1").Nodes[0].DrainStatus == "Failed"
     assert owner(cluster, "VM2") == "HV1"
+
+
+def test_clustered_vm_on_local_storage_cannot_move():
+    data = cluster_data()
+    data["vms"][0]["path"] = "D:\\VMs\\VM1"
+    data["vms"][0]["vhds"] = [{"path": "D:\\VMs\\VM1\\VM1.vhdx"}]
+    lab = build(data)
+    with pytest.raises(LabError) as e:
+        lab.move_cluster_vm_role("VM1", "HV2")
+    assert e.value.id == "migration.storage_unreachable"
+    lab.move_vm_storage("VM1", "C:\\ClusterStorage\\Volume1\\VM1", computer_name="HV1")
+    assert lab.move_cluster_vm_role("VM1", "HV2").state == "Completed"
+
+
+def test_unknown_migration_type(cluster):
+    with pytest.raises(LabError) as e:
+        cluster.move_cluster_vm_role("VM1", "HV2", migration_type="Teleport")
+    assert e.value.id == "cluster.invalid_value"
+    assert e.value.message == ('The value Teleport is not valid for MigrationType on cluster "CLU1": expected one '
+                               "of Live, Quick, TurnOff, Shutdown, ShutdownForce.")
+
+
+def test_turn_off_not_applied_when_move_is_refused(cluster):
+    cluster.suspend_node("HV2")
+    with pytest.raises(LabError):
+        cluster.move_cluster_vm_role("VM1", "HV2", migration_type="TurnOff")
+    assert cluster.snapshot().vm("VM1").State == "Running"
