@@ -25,17 +25,17 @@ __all__ = ["Limits", "Command", "Shell", "ShellRegistry"]
 
 @dataclass(frozen=True)
 class Limits:
-    """Every resource bound of the server (see README of serve-winrm for why each default)."""
+    """Every resource bound of the server, and why each default is what it is."""
 
-    max_body_bytes: int = 512 * 1024
-    command_timeout_s: float = 60.0
-    max_output_bytes: int = 4 * 1024 * 1024
-    max_shells_per_user: int = 8
-    max_commands_per_shell: int = 4
-    shell_idle_timeout_s: float = 900.0
-    max_operation_timeout_s: float = 60.0
-    receive_chunk_bytes: int = 256 * 1024
-    max_connections: int = 64
+    max_body_bytes: int = 512 * 1024          # Windows' MaxEnvelopeSize is 500 KiB; pywinrm sends < 10 KiB
+    command_timeout_s: float = 60.0           # emulated cmdlets finish in ms; a minute means a runaway script
+    max_output_bytes: int = 4 * 1024 * 1024   # far above any lab listing, small enough to keep in memory
+    max_shells_per_user: int = 8              # run_ps uses one at a time; leaked ones are reaped anyway
+    max_commands_per_shell: int = 4           # bounds worker threads per shell (run_ps uses one)
+    shell_idle_timeout_s: float = 900.0       # Windows' default IdleTimeout is longer; 15 min frees memory
+    max_operation_timeout_s: float = 60.0     # longest a Receive blocks, whatever OperationTimeout asks
+    receive_chunk_bytes: int = 256 * 1024     # output per ReceiveResponse (Running until the last chunk)
+    max_connections: int = 64                 # open connections (= threads) per lab host listener
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
