@@ -1,0 +1,64 @@
+"""The app's server-side rerun time: the Study and Exam pages with the repository's whole bank, measured as
+AppTest reruns (the script run a click causes, without the browser), against an empty page as the baseline.
+
+A study session over every item and a started exam form are open, so each rerun draws an item with its widgets,
+reads the session from Streamlit's session state and checks the clock — what every click on those pages costs.
+The progress store is a throwaway SQLite file.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from bench.harness import summarise, time_ms
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 60
+
+
+def _app(page: str, start_key: str, **values):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page(page).run()
+    for key, value in values.items():
+        at.number_input(key=key).set_value(value).run()
+    at.button(key=start_key).click().run()
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception[0].message}")
+    return at
+
+
+def run(quick: bool) -> list[dict]:
+    """p50/p95 milliseconds per rerun; the target is a p95 under 150 ms for the study and exam pages."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from engine.content.loader import load_catalog
+
+    repeat = 15 if quick else 60
+    bank = len(load_catalog().questions)
+    saved = os.environ.get("TRAINER_DATA_DIR")
+    with tempfile.TemporaryDirectory() as data:
+        os.environ["TRAINER_DATA_DIR"] = data
+        st.cache_resource.clear()  # the store is per process: open it in the throwaway folder
+        try:
+            empty = AppTest.from_string("import streamlit as st\nst.write('baseline')", default_timeout=TIMEOUT)
+            baseline = time_ms(empty.run, repeat=repeat)
+            study = _app("ui/study.py", "study_start", study_limit=bank)
+            study_ms = time_ms(study.run, repeat=repeat)
+            exam = _app("ui/exam.py", "exam_start")
+            exam_ms = time_ms(exam.run, repeat=repeat)
+        finally:
+            st.cache_resource.clear()
+            if saved is None:
+                os.environ.pop("TRAINER_DATA_DIR", None)
+            else:
+                os.environ["TRAINER_DATA_DIR"] = saved
+    return [
+        summarise("app: empty page rerun (AppTest baseline)", baseline, "ms"),
+        summarise("app: study page rerun, whole bank in the session", study_ms, "ms", target=150, on="p95",
+                  bank=bank),
+        summarise("app: exam page rerun, form in progress", exam_ms, "ms", target=150, on="p95", bank=bank),
+    ]
