@@ -42,7 +42,9 @@ PROG = "python -m engine serve-winrm"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
+    summary, _, details = __doc__.partition("\n\n")
+    parser = argparse.ArgumentParser(prog=PROG, description=summary.split(": ", 1)[1], epilog=details,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--topology", required=True, type=Path, help="the lab topology file")
     parser.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=5985, help="port of the first lab host (0 = ephemeral)")

@@ -65,6 +65,19 @@ def test_a_missing_labhost_module_is_one_clear_line(capsys, monkeypatch, no_labh
     assert len(err.strip().splitlines()) == 1
 
 
+def test_a_certificate_that_cannot_be_loaded_stops_the_start(capsys, monkeypatch, tmp_path):
+    import types
+    fake = types.ModuleType("engine.winrm_server.labhost")
+    fake.make_factory = lambda topology, state_dir: (lambda user: None)
+    monkeypatch.setitem(sys.modules, "engine.winrm_server.labhost", fake)
+    monkeypatch.setenv("PW", "x")
+    missing = tmp_path / "missing.pem"
+    code, err = run(["--topology", TOPOLOGY, "--single-user", "dev:PW", "--port", "0",
+                     "--tls-cert", str(missing), "--tls-key", str(missing)], capsys)
+    assert code == 1
+    assert err.startswith("python -m engine serve-winrm: cannot start: [Errno 2] No such file or directory")
+
+
 def test_bad_topology_and_users_files_print_file_line_problems(tmp_path, capsys):
     topo = tmp_path / "t.yaml"
     topo.write_text("name: t\nhosts:\n  - name: HV1\n    colour: blue\n", encoding="utf-8")
