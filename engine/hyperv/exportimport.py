@@ -64,7 +64,7 @@ class ExportImportMixin(CallerMixin):
             raise error("import.not_a_configuration", target=path, host=host.name, path=path)
         return build_vm(found.config)
 
-    def _planned_import(self, host: Host, path: str, *, register: bool, copy: bool, generate_new_id: bool,
+    def _planned_import(self, host: Host, path: str, *, copy: bool, generate_new_id: bool,
                         vhd_destination_path: str | None, virtual_machine_path: str | None,
                         snapshot_file_path: str | None, smart_paging_file_path: str | None) -> VM:
         """The VM an import would create on ``host``, with the path and identity rules applied."""
@@ -92,20 +92,20 @@ class ExportImportMixin(CallerMixin):
         vm.processor_features = list(host.cpu_features)
         return vm
 
-    def _compare_import(self, path: str, *, register: bool, copy: bool, computer_name: str | None,
+    def _compare_import(self, path: str, *, copy: bool, computer_name: str | None,
                         vhd_destination_path: str | None, vhd_source_path: str | None,
                         virtual_machine_path: str | None, snapshot_file_path: str | None,
                         smart_paging_file_path: str | None, generate_new_id: bool,
                         caller: Caller | None) -> CompatibilityReport:
         host = self._target_host(computer_name, caller)
-        vm = self._planned_import(host, path, register=register, copy=copy, generate_new_id=generate_new_id,
+        vm = self._planned_import(host, path, copy=copy, generate_new_id=generate_new_id,
                                   vhd_destination_path=vhd_destination_path,
                                   virtual_machine_path=virtual_machine_path, snapshot_file_path=snapshot_file_path,
                                   smart_paging_file_path=smart_paging_file_path)
         report = CompatibilityReport(vm, "CopyVirtualMachine" if copy else "ImportVirtualMachine", host.name,
                                      path=path, snapshot_path=vm.snapshot_path,
                                      vhd_destination_path=vhd_destination_path, vhd_source_path=vhd_source_path,
-                                     options={"import_path": path, "copy": copy, "generate_new_id": generate_new_id})
+                                     options={"import_path": path, "copy": copy})
         return recheck(report, host)
 
     def import_vm(self, path: str | None = None, *, register: bool = False, copy: bool = False,
@@ -114,14 +114,16 @@ class ExportImportMixin(CallerMixin):
                   smart_paging_file_path: str | None = None, vhd_source_path: str | None = None,
                   computer_name: str | None = None, compatibility_report: CompatibilityReport | None = None,
                   as_job: bool = False, caller: Caller | None = None) -> Job:
-        """Import-VM: register in place, copy, or copy with a new Id (or finish a fixed compatibility report)."""
+        """Import-VM: register in place, copy, or copy with a new Id (or finish a fixed compatibility report).
+
+        ``register`` names the Register parameter set, which is what an import without ``copy`` does."""
         if compatibility_report is not None:
             host = self.world.host(compatibility_report.destination)
             report = recheck(compatibility_report, host)
             vm, copy, path = report.vm, report.options["copy"], report.options["import_path"]
         else:
             host = self._target_host(computer_name, caller)
-            vm = self._planned_import(host, path or "", register=register, copy=copy,
+            vm = self._planned_import(host, path or "", copy=copy,
                                       generate_new_id=generate_new_id, vhd_destination_path=vhd_destination_path,
                                       virtual_machine_path=virtual_machine_path,
                                       snapshot_file_path=snapshot_file_path,

@@ -180,6 +180,7 @@ class JobState(_Model):
     Destination: str
     State: str
     Reason: str
+    SubmittedTime: float
     StartTime: float | None
     EndTime: float | None
     TotalSeconds: float
@@ -291,7 +292,7 @@ def snapshot(world: World) -> LabState:
         SmbShares=[SmbShareState(Path=s.path, AccountName=list(s.allowed))
                    for s in sorted(world.smb_shares, key=lambda s: s.path)],
         Jobs=[JobState(Id=j.id, Kind=j.kind, VMName=j.vm, Source=j.source, Destination=j.destination, State=j.state,
-                       Reason=j.reason, StartTime=j.start, EndTime=j.end, TotalSeconds=j.total_s,
+                       Reason=j.reason, SubmittedTime=j.queued_at, StartTime=j.start, EndTime=j.end, TotalSeconds=j.total_s,
                        DowntimeSeconds=j.downtime_s, BytesSent=j.bytes_sent,
                        PercentComplete=progress(j, world.clock),
                        Passes=[PassState(Index=p.index, Bytes=p.bytes, Seconds=p.seconds, Final=p.final)

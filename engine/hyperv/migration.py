@@ -133,12 +133,13 @@ class MigrationMixin(CallerMixin):
                    path: str | None = None, register: bool = False, copy: bool = False,
                    vhd_destination_path: str | None = None, vhd_source_path: str | None = None,
                    generate_new_id: bool = False, caller: Caller | None = None) -> CompatibilityReport:
-        """Compare-VM: a compatibility report for a move (Name set), an import (``path``: Register/Copy sets),
-        or a re-check of an existing report (``compatibility_report``). Hard failures raise as Move-VM would."""
+        """Compare-VM: a compatibility report for a move (Name set), an import (``path``: Register set, or Copy
+        set with ``copy``), or a re-check of an existing report (``compatibility_report``). Hard failures raise
+        as Move-VM / Import-VM would."""
         if compatibility_report is not None:
             return recheck(compatibility_report, self.world.host(compatibility_report.destination))
         if path is not None:
-            return self._compare_import(path, register=register, copy=copy, computer_name=computer_name,
+            return self._compare_import(path, copy=copy, computer_name=computer_name,
                                         vhd_destination_path=vhd_destination_path, vhd_source_path=vhd_source_path,
                                         virtual_machine_path=virtual_machine_path,
                                         snapshot_file_path=snapshot_file_path,
