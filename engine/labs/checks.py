@@ -312,7 +312,9 @@ def _compare(op: str, actual: Any, operand: Any) -> tuple[bool, str]:
     if op == "not_contains":
         return not _contains(actual, operand), f"not to contain {show(operand)}"
     if op == "startswith":
-        ok = actual is not None and str(actual).casefold().startswith(str(operand).casefold())
+        text, prefix = str(actual).casefold(), str(operand).casefold()
+        # A folder given with a trailing backslash also matches the folder itself ('D:\VMs\' ~ 'D:\VMs').
+        ok = actual is not None and (text.startswith(prefix) or text == prefix.rstrip("\\"))
         return ok, f"to start with {operand}"
     if op == "matches":
         ok = actual is not None and re.search(operand, str(actual), re.IGNORECASE) is not None

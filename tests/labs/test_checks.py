@@ -87,6 +87,7 @@ def test_adapter_disk_and_checkpoint(pair):
     assert evaluate(check(vm="VM1", adapter="network adapter", property="SwitchName", equals="External"),
                     state).passed
     assert evaluate(check(vm="VM1", disk=0, property="Path", startswith="d:\\vms\\vm1"), state).passed
+    assert evaluate(check(vm="VM1", property="Path", startswith="D:\\VMs\\VM1\\"), state).passed
     assert evaluate(check(vm="VM1", disk="VM1.vhdx", property="Path", matches=r"\\VM1\.vhdx$"), state).passed
     r = evaluate(check(vm="VM1", disk=3, property="Path", startswith="C:"), state)
     assert not r.passed and "no virtual hard disk number 3" in r.message
