@@ -416,3 +416,10 @@ def test_turn_off_not_applied_when_move_is_refused(cluster):
     with pytest.raises(LabError):
         cluster.move_cluster_vm_role("VM1", "HV2", migration_type="TurnOff")
     assert cluster.snapshot().vm("VM1").State == "Running"
+
+
+def test_unknown_cluster(cluster):
+    with pytest.raises(LabError) as e:
+        cluster.set_cluster("CLU9", drain_on_shutdown=0)
+    assert (e.value.id, e.value.message, e.value.category) == ("cluster.not_found",
+                                                               'The cluster "CLU9" was not found.', "ObjectNotFound")
