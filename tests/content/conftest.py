@@ -23,6 +23,8 @@ class ContentRoot:
 def root(tmp_path: Path, monkeypatch) -> ContentRoot:
     (tmp_path / "questions").mkdir()
     shutil.copy(REPO_ROOT / "questions" / "exam.yaml", tmp_path / "questions" / "exam.yaml")
-    shutil.copytree(REPO_ROOT / "labs" / "topologies", tmp_path / "labs" / "topologies")
+    (tmp_path / "labs" / "topologies").mkdir(parents=True)
+    for name in ("standalone-pair.yaml", "two-node-cluster.yaml"):  # a fixed set, so messages listing them are stable
+        shutil.copy(REPO_ROOT / "labs" / "topologies" / name, tmp_path / "labs" / "topologies" / name)
     monkeypatch.chdir(tmp_path)  # problems print paths relative to the working folder
     return ContentRoot(tmp_path)
