@@ -307,6 +307,10 @@ class ClusterMixin(CallerMixin):
         """Stop-Computer on a host. A cluster node on 2012 R2 with DrainOnShutdown = 1 that is not paused is
         drained first (live migrations); otherwise clustered VMs are saved and restored elsewhere (quick)."""
         host = self._target_host(computer_name, caller)
+        # Windows lets moves in flight to or from the host finish before it goes down.
+        for job in [j for j in self.world.jobs if j.state in ("Queued", "Running")
+                    and host.name in (j.source, j.destination)]:
+            self.wait(job)
         clu = self.world.cluster_of(host.name)
         jobs: list[Job] = []
         if clu is not None:

@@ -72,6 +72,9 @@ class FaultsMixin(CallerMixin):
             raise error("cluster.node_not_found", target=host.name, name=host.name, cluster="(none)")
         node_transition(clu.node(host.name), "shutdown")
         host.online = False
+        for job in [j for j in self.world.jobs if j.state in ("Queued", "Running")
+                    and host.name in (j.source, j.destination)]:
+            self._fail(job, error("host.offline", target=host.name, name=host.name))
         for vm in self.world.vms_on(host.name):
             was_active = vm.state in ACTIVE_STATES
             vm.state, vm.status = "Off", "Operating normally"

@@ -423,3 +423,10 @@ def test_unknown_cluster(cluster):
         cluster.set_cluster("CLU9", drain_on_shutdown=0)
     assert (e.value.id, e.value.message, e.value.category) == ("cluster.not_found",
                                                                'The cluster "CLU9" was not found.', "ObjectNotFound")
+
+
+def test_shutdown_waits_for_moves_in_flight(cluster):
+    job = cluster.move_cluster_vm_role("VM1", "HV2", as_job=True)
+    cluster.shutdown_host("HV2")
+    assert job.state == "Completed"
+    assert owner(cluster, "VM1") != "HV2"  # arrived, then drained off again before HV2 went down

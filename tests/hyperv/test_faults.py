@@ -91,3 +91,12 @@ def test_unknown_kind(pair):
     with pytest.raises(LabError) as e:
         pair.inject(kind="meteor", host="HV1")
     assert (e.value.id, e.value.message) == ("fault.unknown", "Unknown fault kind 'meteor'.")
+
+
+def test_node_down_fails_moves_in_flight():
+    lab = build(cluster_data())
+    job = lab.move_cluster_vm_role("VM1", "HV2", as_job=True)
+    lab.inject(kind="node_down", host="HV2")
+    assert (job.state, job.error_id) == ("Failed", "host.offline")
+    vm = lab.snapshot().vm("VM1")
+    assert (vm.ComputerName, vm.State, vm.Status) == ("HV1", "Running", "Operating normally")
