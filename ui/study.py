@@ -23,7 +23,7 @@ if not practice.flow("study"):
                       only_missed=missed.checkbox("Only missed", key="study_missed"),
                       only_unseen=unseen.checkbox("Only unseen", key="study_unseen"),
                       only_due=due.checkbox("Only due for review", key="study_due"),
-                      limit=st.number_input("Items in this session", 1, 200, 10, key="study_limit"))
+                      limit=st.number_input("Items in this session", 1, 500, 10, key="study_limit", width=220))
     history = review_state()
     matching = len(select(cat.question_list(), flt, history, now()))
     st.markdown(f"**{matching}** item(s) match; a session takes up to {flt.limit}.")

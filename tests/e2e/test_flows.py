@@ -18,13 +18,19 @@ def click(page, key: str, expect: str) -> None:
     wait_idle(page)
 
 
+def shot(page, name: str) -> None:
+    """A screenshot once the widgets' code has loaded (before that, Streamlit draws grey placeholders)."""
+    page.wait_for_load_state("networkidle")
+    wait_idle(page)
+    screenshot(page, name)
+
+
 def tall_screenshot(page, name: str, height: int = 2400) -> None:
     """A screenshot with a tall viewport: Streamlit scrolls inside its own container, so a full-page shot of
     the 800 px viewport would cut long pages (the score report, feedback) off."""
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": height})
-    wait_idle(page)
-    screenshot(page, name)
+    shot(page, name)
     page.set_viewport_size(size)
 
 
@@ -37,38 +43,38 @@ def open_page(page, url: str) -> None:
 def test_sit_a_short_exam_and_see_the_score(page, app_url):
     open_page(page, f"{app_url}/?learner=examinee")
     assert "Hello, examinee" in page.inner_text("body")
-    screenshot(page, "home-1280")
+    shot(page, "home-1280")
     open_page(page, f"{app_url}/exam?learner=examinee")
-    screenshot(page, "exam-start-1280")
+    shot(page, "exam-start-1280")
     click(page, "exam_start", "Time left")
     assert "Item 1 of" in page.inner_text("body")
     page.get_by_text("Flag for review").click()
     page.locator(".st-key-exam_jump_1_0_1").wait_for()  # the jump list is redrawn with the flag counted
     wait_idle(page)
-    screenshot(page, "exam-item-1280")
+    shot(page, "exam-item-1280")
     click(page, "exam_next", "Item 2 of")
     click(page, "exam_review", "Review before submitting")
     body = page.inner_text("body")
     assert "Review before submitting" in body and "1 flagged" in body
-    screenshot(page, "exam-review-1280")
+    shot(page, "exam-review-1280")
     click(page, "exam_submit", "Scaled score")
     body = page.inner_text("body")
     assert "Fail" in body and "By objective" in body and "Your attempts" in body
-    screenshot(page, "exam-report-1280")
+    shot(page, "exam-report-1280")
     tall_screenshot(page, "exam-report-1280-tall")
 
 
 def test_study_an_item_with_feedback(page, app_url):
     open_page(page, f"{app_url}/study?learner=student")
-    screenshot(page, "study-setup-1280")
+    shot(page, "study-setup-1280")
     click(page, "study_start", "Item 1 of")
     click(page, "study_reveal", "Answer shown")
     assert "Right answer" in page.inner_text("body")
-    screenshot(page, "study-feedback-1280")
+    shot(page, "study-feedback-1280")
     tall_screenshot(page, "study-feedback-1280-tall")
     for name in ("review", "content"):
         open_page(page, f"{app_url}/{name}?learner=student")
-        screenshot(page, f"{name}-1280")
+        shot(page, f"{name}-1280")
 
 
 def test_pages_fit_a_phone(browser, app_url):
@@ -77,13 +83,13 @@ def test_pages_fit_a_phone(browser, app_url):
     phone.set_default_timeout(20000)
     try:
         open_page(phone, f"{app_url}/?learner=phone")
-        screenshot(phone, "home-390")
+        shot(phone, "home-390")
         open_page(phone, f"{app_url}/study?learner=phone")
         click(phone, "study_start", "Item 1 of")
-        screenshot(phone, "study-390")
+        shot(phone, "study-390")
         open_page(phone, f"{app_url}/exam?learner=phone")
         click(phone, "exam_start", "Time left")
-        screenshot(phone, "exam-390")
+        shot(phone, "exam-390")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page scrolls sideways ({width}px)"
     finally:
