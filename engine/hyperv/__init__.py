@@ -18,7 +18,7 @@ Host settings (``hostsettings``): ``get_host``, ``enable_migration``, ``disable_
 VMs (``vms``): ``get_vm``, ``get_switch``, ``start_vm``, ``stop_vm``, ``save_vm``, ``suspend_vm``, ``resume_vm``, ``set_vm_processor``,
 ``connect_adapter``, ``disconnect_adapter``, ``set_adapter``, ``rename_switch``, ``set_net_adapter_state``.
 AD (``ad``): ``set_delegation``, ``add_delegation``, ``remove_delegation``, ``delegation_of``.
-Moves: ``move_vm`` / ``compare_vm`` (``migration``), ``move_vm_storage`` (``storage``), ``export_vm`` /
+Moves: ``move_vm`` / ``compare_vm`` (``migration``), ``move_vm_storage``, ``test_path``, ``list_files`` (``storage``), ``export_vm`` /
 ``import_vm`` (``exportimport``), ``add_cluster_vm_role``, ``move_cluster_vm_role``, ``suspend_node``, ``resume_node``,
 ``shutdown_host``, ``start_host``, ``set_cluster`` (DrainOnShutdown), ``set_cluster_network``
 (live migration networks) (``cluster``). Faults: ``inject(fault)`` (``faults``).

@@ -3,13 +3,16 @@
 Options (reference §3): everything to one folder (``destination_storage_path``), chosen items to chosen folders
 (configuration, checkpoints, smart paging, ``vhds``), or only some VHDs. Targets may be local volumes, a CSV of
 the host's cluster or an SMB share the host's account may use. Pass-through disks cannot be moved.
+``test_path`` and ``list_files`` look at the file-system model the way Test-Path and Get-ChildItem would.
 """
 from __future__ import annotations
 
 from engine.hyperv.caller import Caller, CallerMixin
-from engine.hyperv.files import Layout, apply_layout, check_layout, layout_for, moved_gb
+from engine.hyperv.files import (
+    Layout, apply_layout, check_layout, files_under, find, folder_used, layout_for, moved_gb, scope,
+)
 from engine.hyperv.migration import check_not_busy
-from engine.hyperv.state import Job
+from engine.hyperv.state import File, Job
 
 
 class StorageMixin(CallerMixin):
@@ -44,3 +47,15 @@ class StorageMixin(CallerMixin):
         vm = self._vm_by_id(job.plan["vm_id"])
         host = self.world.host(vm.host)
         apply_layout(self.world, vm, host, host, Layout(**job.plan["layout"]), retain_vhds=job.plan["retain"])
+
+    def test_path(self, path: str, computer_name: str | None = None, *, caller: Caller | None = None) -> bool:
+        """Test-Path on a host: a file, or a folder holding files, that the host can reach."""
+        host = self._target_host(computer_name, caller)
+        if scope(self.world, host, path) is None:
+            return False
+        return find(self.world, host, path) is not None or folder_used(self.world, host, path)
+
+    def list_files(self, folder: str, computer_name: str | None = None, *,
+                   caller: Caller | None = None) -> list[File]:
+        """Get-ChildItem -Recurse -File on a host: the files under ``folder`` it can reach, by path."""
+        return files_under(self.world, self._target_host(computer_name, caller), folder)

@@ -124,3 +124,17 @@ def test_vm_busy_refused(pair):
         pair.move_vm_storage("VM1", "C:\\Again", as_job=True, caller=ON_HV1)
     assert (e.value.id, e.value.message) == ("vm.busy",
                                              'Virtual machine "VM1" is already being moved by another operation.')
+
+
+def test_files_really_move_between_hosts(pair):
+    assert pair.test_path("D:\\VMs\\VM1", "HV1") and not pair.test_path("D:\\VMs\\VM1", "HV2")
+    pair.move_vm("VM1", "HV2", include_storage=True, destination_storage_path="D:\\VMs\\VM1", caller=ON_HV1)
+    assert not pair.test_path(SRC, "HV1")
+    assert [f.path for f in pair.list_files("D:\\VMs\\VM1", "HV2")][-1] == "D:\\VMs\\VM1\\VM1.vhdx"
+    assert pair.list_files("D:\\VMs\\VM1", "HV2")[-1].size_gb == 12
+
+
+def test_share_paths_visible_only_with_access(pair):
+    assert pair.test_path("\\\\FS1\\VMs\\VM2\\VM2.vhdx", "HV2")
+    pair.inject(kind="share_access_removed", host="HV2", share="\\\\FS1\\VMs")
+    assert not pair.test_path("\\\\FS1\\VMs\\VM2\\VM2.vhdx", "HV2")
