@@ -48,7 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from engine.content.yamlload import line_of
 from engine.errors import ContentError, Problem
-from engine.winrm_server.yamlfile import pydantic_problems, read_mapping
+from engine.content.yamlload import pydantic_problems, read_mapping
 
 __all__ = ["Target", "Targets", "load_targets", "RemoteResult", "WinRMTransport", "MAX_SCRIPT_CHARS",
            "WinRMBackendError", "UnknownTargetError", "CredentialsMissingError", "TransportUnavailableError",

@@ -36,7 +36,7 @@ from engine.errors import ContentError
 from engine.winrm_server.auth import Users, load_users
 from engine.winrm_server.executor import SavesState
 from engine.winrm_server.server import Limits, TLSConfig, serve
-from engine.winrm_server.yamlfile import pydantic_problems, read_mapping
+from engine.content.yamlload import pydantic_problems, read_mapping
 
 PROG = "python -m engine serve-winrm"
 

@@ -23,7 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 from engine.content.checks import Check
 from engine.content.models import Exam, Lab, Question, Scenario
 from engine.content.topology import Topology
-from engine.content.yamlload import LineList, format_path, line_of, load_yaml
+from engine.content.yamlload import LineList, line_of, load_yaml, pydantic_problems
 from engine.errors import Problem
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -111,36 +111,6 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _pydantic_problems(exc: ValidationError, data: Any, file: str, prefix: tuple = ()) -> list[Problem]:
-    problems = []
-    for err in exc.errors(include_url=False):
-        loc = prefix + tuple(err["loc"])
-        msg = err["msg"]
-        if err["type"] == "union_tag_invalid":
-            loc += ("type",)  # point at the `type:` line, not at the item
-        if err["type"] == "missing":
-            msg = "required key is missing"
-        elif err["type"] == "extra_forbidden":
-            msg = _unknown_key_message(loc)
-        elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
-        # Drop union tags pydantic inserts ('single', 'function-after[...]') from the printed path.
-        shown = tuple(p for p in loc if isinstance(p, int) or not _is_tag(p))
-        problems.append(Problem(file, line_of(data, loc), format_path(shown), msg))
-    return problems
-
-
-def _is_tag(part: str) -> bool:
-    return part in ("single", "multiple", "order", "match", "dropdown", "command") or "[" in part or part.startswith(
-        "function-")
-
-
-def _unknown_key_message(loc: tuple) -> str:
-    """'unknown key' with the nearest known key of any content model, when one is close."""
-    key = loc[-1]
-    return f"unknown key '{key}'" + _suggest(key)
-
-
 _KNOWN_KEYS: set[str] = set()
 
 
@@ -179,7 +149,7 @@ def _load_file(path: Path, kind: str) -> tuple[list[Located], list[Problem]]:
                 model = adapter.validate_python([item])[0]
             except ValidationError as exc:
                 problems += [Problem(p.file, p.line, _reindex(p.path, i), p.message)
-                             for p in _pydantic_problems(exc, _as_list(item), file)]
+                             for p in pydantic_problems(exc, _as_list(item), file, suggest=_suggest)]
                 continue
             located.append(Located(model, file, item))
         return located, problems
@@ -189,7 +159,7 @@ def _load_file(path: Path, kind: str) -> tuple[list[Located], list[Problem]]:
     try:
         return [Located(model_type.model_validate(data), file, data)], []
     except ValidationError as exc:
-        return [], _pydantic_problems(exc, data, file)
+        return [], pydantic_problems(exc, data, file, suggest=_suggest)
 
 
 def _as_list(item: Any) -> LineList:

@@ -6,9 +6,11 @@ to the line an author must edit.
 """
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 import yaml
+from pydantic import ValidationError
 
 from engine.errors import Problem
 
@@ -110,3 +112,53 @@ def format_path(loc: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+#: Tags pydantic puts into error locations of tagged unions and wrapped validators; never shown to authors.
+_UNION_TAGS = ("single", "multiple", "order", "match", "dropdown", "command")
+
+
+def _is_tag(part: Any) -> bool:
+    return isinstance(part, str) and (part in _UNION_TAGS or "[" in part or part.startswith("function-"))
+
+
+def pydantic_problems(exc: ValidationError, data: Any, file: str, *, prefix: tuple = (),
+                      suggest: Callable[[str], str] | None = None) -> list[Problem]:
+    """One ``file:line: key.path: message`` Problem per pydantic error, in authors' words.
+
+    ``prefix`` is where the validated value sits inside ``data``; ``suggest(key)`` may return a hint such as
+    `` (did you mean 'explanation'?)`` for an unknown key.
+    """
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        msg = err["msg"]
+        if err["type"] == "union_tag_invalid":
+            loc += ("type",)  # point at the `type:` line, not at the item
+        if err["type"] == "missing":
+            msg = "required key is missing"
+        elif err["type"] == "extra_forbidden":
+            msg = f"unknown key '{loc[-1]}'" + (suggest(str(loc[-1])) if suggest else "")
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        shown = tuple(p for p in loc if not _is_tag(p))
+        problems.append(Problem(file, line_of(data, loc), format_path(shown), msg))
+    return problems
+
+
+def read_mapping(path: Path, what: str) -> tuple[Any, list[Problem]]:
+    """The YAML mapping in ``path`` (with line information), or the problems that prevent reading it."""
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(file, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except OSError as exc:
+        return None, [Problem(file, 1, "", f"cannot read the {what}: {exc.strerror}")]
+    data, problems = load_yaml(text, file)
+    if problems:
+        return None, problems
+    if not isinstance(data, dict) or not data:
+        return None, [Problem(file, getattr(data, "line", 1) or 1, "",
+                              f"a {what} holds a non-empty mapping (name: {{…}} lines)")]
+    return data, []

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from engine.content.yamlload import line_of
 from engine.errors import ContentError, Problem
-from engine.winrm_server.yamlfile import pydantic_problems, read_mapping
+from engine.content.yamlload import pydantic_problems, read_mapping
 
 __all__ = ["UserEntry", "Users", "load_users", "parse_basic"]
 
