@@ -24,9 +24,11 @@ def auth_configured() -> bool:
 
 def _signed_in() -> LearnerInfo | None:
     """The signed-in account's learner, created on first sign-in; None when nobody is signed in."""
-    if not auth_configured() or not st.user.is_logged_in:
+    if not auth_configured():
         return None
-    user = st.user.to_dict()
+    user = st.user.to_dict()  # a dict, because st.user has no is_logged_in attribute outside a real server
+    if not user.get("is_logged_in"):
+        return None
     name = str(user.get("email") or user.get("sub"))
     return store().learner(name, display_name=str(user.get("name") or name))
 

@@ -51,10 +51,13 @@ def clock() -> Clock:
     return Clock()
 
 
-def app(clock: Clock | None = None, page: str | None = None, learner: str | None = None) -> AppTest:
-    """The app after its first run (optionally with an injected clock, ``?learner=`` in the URL, and switched
-    to ``page``)."""
+def app(clock: Clock | None = None, page: str | None = None, learner: str | None = None,
+        auth: dict | None = None) -> AppTest:
+    """The app after its first run (optionally with an injected clock, ``?learner=`` in the URL, an ``[auth]``
+    secrets section, and switched to ``page``)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if auth is not None:
+        at.secrets["auth"] = auth
     if learner is not None:
         at.query_params["learner"] = learner
     if clock is not None:

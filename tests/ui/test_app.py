@@ -57,3 +57,30 @@ def test_no_sign_in_button_without_auth_configuration():
     at = app()
     assert not [b for b in at.button if b.key == "login"]
 
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "secret", "client_id": "id",
+        "client_secret": "secret", "server_metadata_url": "https://login.example.com/.well-known/openid-configuration"}
+
+
+def test_a_sign_in_button_when_auth_is_configured():
+    at = app(auth=AUTH)
+    assert not at.exception, at.exception
+    assert at.button(key="login").label == "Sign in"
+
+
+class SignedIn:
+    """Stands in for ``st.user`` after an OIDC sign-in (AppTest cannot sign in)."""
+
+    @staticmethod
+    def to_dict():
+        return {"is_logged_in": True, "email": "ada@example.com", "name": "Ada Lovelace"}
+
+
+def test_a_signed_in_account_is_the_learner(monkeypatch):
+    monkeypatch.setattr("streamlit.user", SignedIn())
+    at = app(auth=AUTH)
+    assert not at.exception, at.exception
+    assert "Hello, Ada Lovelace" in text(at)
+    assert at.button(key="logout").label == "Sign out"
+    assert [p.name for p in Store.open().learners()] == ["ada@example.com"]
