@@ -26,6 +26,9 @@ Time (``jobs``): long operations return a :class:`~engine.hyperv.state.Job`; wit
 (the clock advances to the job's end; a failed job re-raises its error); with ``as_job`` it returns at once and
 ``advance(seconds)``, ``wait(job)``, ``run_until_idle()`` move time. ``lab.now`` is the simulated clock.
 
+Every operation method is marked with the cmdlet(s) it implements (``Lab.operations()`` lists them); a
+LabError leaving one carries ``details["operation"]`` and ``details["computer"]`` (where it ran).
+
 Compatibility reports (``compat``): ``compare_vm`` returns a :class:`CompatibilityReport`; ``move_vm`` and
 ``import_vm`` raise ``migration.incompatible`` / ``import.configuration_errors`` / ``cluster.live_config_failed``
 with the report in ``err.details["report"]``. Fix with ``connect_adapter(adapter=inc.source, switch_name=…)``

@@ -6,7 +6,7 @@ destination for two services: ``cifs`` and ``Microsoft Virtual System Migration 
 from __future__ import annotations
 
 from engine.errors import LabError
-from engine.hyperv.caller import Caller, CallerMixin
+from engine.hyperv.caller import Caller, CallerMixin, operation
 from engine.hyperv.catalogue import error
 from engine.hyperv.state import Host, World
 
@@ -44,12 +44,14 @@ class ADMixin(CallerMixin):
             raise error("ad.computer_not_found", target=computer, name=computer, base=base) from None
         return host
 
+    @operation("Set-ADComputer")
     def set_delegation(self, computer: str, services: list[str], *, caller: Caller | None = None) -> list[str]:
         """Replace ``computer``'s msDS-AllowedToDelegateTo with ``services`` (SPNs such as ``cifs/HV2``)."""
         host = self._computer(computer)
         self.world.delegation[host.name] = list(dict.fromkeys(services))
         return self.delegation_of(host.name)
 
+    @operation("Set-ADComputer")
     def add_delegation(self, computer: str, services: list[str], *, caller: Caller | None = None) -> list[str]:
         """Add SPNs to ``computer``'s msDS-AllowedToDelegateTo (duplicates ignored)."""
         host = self._computer(computer)
@@ -57,6 +59,7 @@ class ADMixin(CallerMixin):
         self.world.delegation[host.name] = list(dict.fromkeys(current + list(services)))
         return self.delegation_of(host.name)
 
+    @operation("Set-ADComputer")
     def remove_delegation(self, computer: str, services: list[str] | None = None, *,
                           caller: Caller | None = None) -> list[str]:
         """Remove SPNs (all when ``services`` is None, or every SPN of a bare service name like ``cifs``)."""
@@ -67,6 +70,7 @@ class ADMixin(CallerMixin):
         self.world.delegation[host.name] = kept
         return self.delegation_of(host.name)
 
+    @operation("Get-ADComputer")
     def delegation_of(self, computer: str) -> list[str]:
         """``computer``'s msDS-AllowedToDelegateTo."""
         return list(self.world.delegation.get(self._computer(computer).name, []))

@@ -6,8 +6,12 @@ command addresses the way Hyper-V cmdlets do: ``-ComputerName`` when given, else
 """
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass
+from typing import Callable
 
+from engine.errors import LabError
 from engine.hyperv.catalogue import error
 from engine.hyperv.state import VM, Host, World
 
@@ -27,6 +31,30 @@ class Caller:
     def signed_in_on(self, host: str) -> bool:
         """True when this session is an interactive logon on ``host``."""
         return self.interactive and self.computer is not None and self.computer.lower() == host.lower()
+
+
+def operation(*names: str) -> Callable:
+    """Mark a Lab method as the engine side of ``names`` (cmdlets, or the console action when there is none).
+
+    A :class:`LabError` leaving the method gets ``details["operation"]`` (the names) and ``details["computer"]``
+    (``computer_name`` or the caller's computer), so every door can say where a failure happened.
+    """
+    def wrap(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def bound(self, *args, **kwargs):
+            try:
+                return fn(self, *args, **kwargs)
+            except LabError as exc:
+                given = signature.bind_partial(self, *args, **kwargs).arguments
+                exc.details.setdefault("operation", " / ".join(names))
+                exc.details.setdefault("computer", given.get("computer_name") or
+                                       self._caller(given.get("caller")).computer)
+                raise
+        bound.operations = names
+        return bound
+    return wrap
 
 
 class CallerMixin:

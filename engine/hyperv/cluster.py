@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from engine.errors import LabError
-from engine.hyperv.caller import Caller, CallerMixin
+from engine.hyperv.caller import Caller, CallerMixin, operation
 from engine.hyperv.catalogue import error
 from engine.hyperv.compat import CompatibilityReport, planned, switch_incompatibilities
 from engine.hyperv.hostsettings import in_subnet
@@ -151,6 +151,7 @@ class ClusterMixin(CallerMixin):
                             reason=reason, cluster=cluster.name)
         return self._submit(job, queue=True)
 
+    @operation("Move-ClusterVirtualMachineRole")
     def move_cluster_vm_role(self, name: str, node: str | None = None, *, migration_type: str = "Live",
                              cluster: str | None = None, as_job: bool = False,
                              caller: Caller | None = None) -> Job | None:
@@ -166,6 +167,7 @@ class ClusterMixin(CallerMixin):
             return None
         return self._block(self._role_job(vm, clu, target, migration_type, "user"), as_job)
 
+    @operation("Add-ClusterVirtualMachineRole")
     def add_cluster_vm_role(self, vm_name: str, *, cluster: str | None = None,
                             caller: Caller | None = None) -> VM:
         """Add-ClusterVirtualMachineRole: make a VM on a node highly available (its group takes its name)."""
@@ -217,6 +219,7 @@ class ClusterMixin(CallerMixin):
             raise error("cluster.not_found", target=here or "", name=here or "(this computer)")
         return found
 
+    @operation("(Get-Cluster).DrainOnShutdown")
     def set_cluster(self, name: str | None = None, *, drain_on_shutdown: int | None = None,
                     caller: Caller | None = None) -> Cluster:
         """Set cluster common properties (``(Get-Cluster).DrainOnShutdown = 0``); the cluster of the caller's
@@ -229,6 +232,7 @@ class ClusterMixin(CallerMixin):
             clu.drain_on_shutdown = int(drain_on_shutdown)
         return clu
 
+    @operation("Live Migration Settings")
     def set_cluster_network(self, network: str, *, live_migration: bool | None = None, cluster: str | None = None,
                             caller: Caller | None = None) -> None:
         """Failover Cluster Manager > Networks > Live Migration Settings: include or exclude a cluster network."""
@@ -278,6 +282,7 @@ class ClusterMixin(CallerMixin):
         if node.drain_status == "InProgress" and all(j.state in ("Completed", "Failed") for j in mine):
             node.drain_status = "Failed" if any(j.state == "Failed" for j in mine) else "Completed"
 
+    @operation("Suspend-ClusterNode")
     def suspend_node(self, name: str, *, drain: bool = False, target_node: str | None = None,
                      wait: bool = False, cluster: str | None = None, caller: Caller | None = None) -> ClusterNode:
         """Suspend-ClusterNode: pause the node; with ``drain`` move its roles off (``wait`` blocks until done)."""
@@ -289,6 +294,7 @@ class ClusterMixin(CallerMixin):
                     self.wait(job)
         return node
 
+    @operation("Resume-ClusterNode")
     def resume_node(self, name: str, *, failback: str | None = None, cluster: str | None = None,
                     caller: Caller | None = None) -> ClusterNode:
         """Resume-ClusterNode; ``failback="Immediate"`` moves drained roles back (live for running ones)."""
@@ -303,6 +309,7 @@ class ClusterMixin(CallerMixin):
                     self._role_job(vm, clu, node.name, "Live" if job.kind == "live" else "Quick", "failback")
         return node
 
+    @operation("Stop-Computer")
     def shutdown_host(self, computer_name: str, *, caller: Caller | None = None) -> list[Job]:
         """Stop-Computer on a host. A cluster node on 2012 R2 with DrainOnShutdown = 1 that is not paused is
         drained first (live migrations); otherwise clustered VMs are saved and restored elsewhere (quick)."""
@@ -337,6 +344,7 @@ class ClusterMixin(CallerMixin):
         host.online = False
         return jobs
 
+    @operation("Start the computer")
     def start_host(self, computer_name: str, *, caller: Caller | None = None) -> Host:
         """Power a host on; a cluster node comes back Up."""
         host = self.world.host(computer_name)

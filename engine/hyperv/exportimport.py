@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import ntpath
 
-from engine.hyperv.caller import Caller, CallerMixin
+from engine.hyperv.caller import Caller, CallerMixin, operation
 from engine.hyperv.catalogue import error
 from engine.hyperv.compat import CompatibilityReport, recheck, switch_incompatibilities
 from engine.hyperv.files import CONFIG_GB, add, checkpoint_file, find, folder_used, location, vm_files
@@ -21,6 +21,7 @@ from engine.hyperv.vms import ACTIVE_STATES
 class ExportImportMixin(CallerMixin):
     """Export-VM / Import-VM of :class:`engine.hyperv.lab.Lab`."""
 
+    @operation("Export-VM")
     def export_vm(self, name: str, path: str, *, computer_name: str | None = None, as_job: bool = False,
                   caller: Caller | None = None) -> Job:
         """Export-VM: copy the VM's files and definition under ``path``\\<name>."""
@@ -108,6 +109,7 @@ class ExportImportMixin(CallerMixin):
                                      options={"import_path": path, "copy": copy})
         return recheck(report, host)
 
+    @operation("Import-VM")
     def import_vm(self, path: str | None = None, *, register: bool = False, copy: bool = False,
                   generate_new_id: bool = False, vhd_destination_path: str | None = None,
                   virtual_machine_path: str | None = None, snapshot_file_path: str | None = None,

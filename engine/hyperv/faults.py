@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.hyperv.caller import CallerMixin
+from engine.hyperv.caller import CallerMixin, operation
 from engine.hyperv.catalogue import error
 from engine.hyperv.cluster import node_transition
 from engine.hyperv.state import World
@@ -34,6 +34,7 @@ class FaultsMixin(CallerMixin):
 
     world: World
 
+    @operation("Fault injection")
     def inject(self, fault: Any = None, **kwargs: Any) -> None:
         """Inject one fault: an ``engine.content.models.Fault`` (or a dict), or the same fields as keywords."""
         f = _fields(fault, kwargs)

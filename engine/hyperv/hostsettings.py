@@ -8,7 +8,7 @@ from __future__ import annotations
 import fnmatch
 import ipaddress
 
-from engine.hyperv.caller import Caller, CallerMixin
+from engine.hyperv.caller import Caller, CallerMixin, operation
 from engine.hyperv.catalogue import error
 from engine.hyperv.files import location
 from engine.hyperv.state import Host, HostSettings, MigrationNetwork, NetAdapter
@@ -46,22 +46,26 @@ def in_subnet(nic: NetAdapter, subnet: str) -> bool:
 class HostSettingsMixin(CallerMixin):
     """Get-VMHost settings operations of :class:`engine.hyperv.lab.Lab`."""
 
+    @operation("Get-VMHost")
     def get_host(self, computer_name: str | None = None, *, caller: Caller | None = None) -> Host:
         """Get-VMHost: the host addressed by -ComputerName or the computer the command runs on."""
         return self._target_host(computer_name, caller)
 
+    @operation("Enable-VMMigration")
     def enable_migration(self, computer_name: str | None = None, *, caller: Caller | None = None) -> Host:
         """Enable-VMMigration: allow incoming and outgoing live migrations."""
         host = self._target_host(computer_name, caller)
         host.settings.VirtualMachineMigrationEnabled = True
         return host
 
+    @operation("Disable-VMMigration")
     def disable_migration(self, computer_name: str | None = None, *, caller: Caller | None = None) -> Host:
         """Disable-VMMigration."""
         host = self._target_host(computer_name, caller)
         host.settings.VirtualMachineMigrationEnabled = False
         return host
 
+    @operation("Set-VMHost")
     def set_host(self, computer_name: str | None = None, *,
                  virtual_machine_migration_authentication_type: str | None = None,
                  maximum_virtual_machine_migrations: int | None = None,
@@ -102,6 +106,7 @@ class HostSettingsMixin(CallerMixin):
             setattr(s, setting, value)
         return host
 
+    @operation("Add-VMMigrationNetwork")
     def add_migration_network(self, subnet: str, priority: int = 0, computer_name: str | None = None, *,
                               caller: Caller | None = None) -> MigrationNetwork:
         """Add-VMMigrationNetwork: accept incoming live migrations on ``subnet`` (lower priority = preferred)."""
@@ -120,6 +125,7 @@ class HostSettingsMixin(CallerMixin):
                 return n
         raise error("migration_network.not_found", target=subnet, host=host.name, subnet=subnet)
 
+    @operation("Set-VMMigrationNetwork")
     def set_migration_network(self, subnet: str, new_subnet: str | None = None, *, new_priority: int | None = None,
                               computer_name: str | None = None, caller: Caller | None = None) -> MigrationNetwork:
         """Set-VMMigrationNetwork: change a migration network's subnet or priority."""
@@ -131,12 +137,14 @@ class HostSettingsMixin(CallerMixin):
             network.priority = int(new_priority)
         return network
 
+    @operation("Remove-VMMigrationNetwork")
     def remove_migration_network(self, subnet: str, computer_name: str | None = None, *,
                                  caller: Caller | None = None) -> None:
         """Remove-VMMigrationNetwork."""
         host = self._target_host(computer_name, caller)
         host.migration_networks.remove(self._migration_network(host, subnet))
 
+    @operation("Get-VMMigrationNetwork")
     def get_migration_networks(self, subnet: str = "*", computer_name: str | None = None, *,
                                caller: Caller | None = None) -> list[MigrationNetwork]:
         """Get-VMMigrationNetwork with wildcard subnets (``10.0.*``), by priority."""

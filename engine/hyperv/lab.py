@@ -111,6 +111,16 @@ class Lab(ClusterMixin, FaultsMixin, ExportImportMixin, StorageMixin, MigrationM
         """The lab :meth:`to_json` saved, exactly."""
         return cls(from_data(json.loads(text)))
 
+    @classmethod
+    def operations(cls) -> dict[str, tuple[str, ...]]:
+        """Public methods and the cmdlets (or console actions) they implement, for the PowerShell bindings."""
+        found = {}
+        for name in dir(cls):
+            names = getattr(getattr(cls, name), "operations", None)
+            if names is not None:
+                found[name] = names
+        return found
+
     def snapshot(self) -> LabState:
         """The observable state (PowerShell property names), for checks."""
         return snapshot(self.world)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 from engine.hyperv.ad import MIGRATION_SERVICES, delegates_to, trusted
-from engine.hyperv.caller import Caller, CallerMixin
+from engine.hyperv.caller import Caller, CallerMixin, operation
 from engine.hyperv.catalogue import error
 from engine.hyperv.compat import CompatibilityReport, planned, recheck
 from engine.hyperv.files import Layout, apply_layout, check_layout, layout_for, moved_gb, scope, vm_paths
@@ -125,6 +125,7 @@ class MigrationMixin(CallerMixin):
         check_memory(world, vm, destination)
         return layout, link
 
+    @operation("Compare-VM")
     def compare_vm(self, name: str | None = None, destination_host: str | None = None, *,
                    computer_name: str | None = None, include_storage: bool = False,
                    destination_storage_path: str | None = None, virtual_machine_path: str | None = None,
@@ -158,6 +159,7 @@ class MigrationMixin(CallerMixin):
                                      options=options | {"source_vm": vm.id})
         return recheck(report, destination)
 
+    @operation("Move-VM")
     def move_vm(self, name: str | None = None, destination_host: str | None = None, *,
                 computer_name: str | None = None, include_storage: bool = False,
                 destination_storage_path: str | None = None, virtual_machine_path: str | None = None,

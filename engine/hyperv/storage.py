@@ -7,7 +7,7 @@ the host's cluster or an SMB share the host's account may use. Pass-through disk
 """
 from __future__ import annotations
 
-from engine.hyperv.caller import Caller, CallerMixin
+from engine.hyperv.caller import Caller, CallerMixin, operation
 from engine.hyperv.files import (
     Layout, apply_layout, check_layout, files_under, find, folder_used, layout_for, moved_gb, scope,
 )
@@ -18,6 +18,7 @@ from engine.hyperv.state import File, Job
 class StorageMixin(CallerMixin):
     """Move-VMStorage of :class:`engine.hyperv.lab.Lab`."""
 
+    @operation("Move-VMStorage")
     def move_vm_storage(self, vm_name: str, destination_storage_path: str | None = None, *,
                         virtual_machine_path: str | None = None, snapshot_file_path: str | None = None,
                         smart_paging_file_path: str | None = None, vhds: list[dict] | None = None,
@@ -48,6 +49,7 @@ class StorageMixin(CallerMixin):
         host = self.world.host(vm.host)
         apply_layout(self.world, vm, host, host, Layout(**job.plan["layout"]), retain_vhds=job.plan["retain"])
 
+    @operation("Test-Path")
     def test_path(self, path: str, computer_name: str | None = None, *, caller: Caller | None = None) -> bool:
         """Test-Path on a host: a file, or a folder holding files, that the host can reach."""
         host = self._target_host(computer_name, caller)
@@ -55,6 +57,7 @@ class StorageMixin(CallerMixin):
             return False
         return find(self.world, host, path) is not None or folder_used(self.world, host, path)
 
+    @operation("Get-ChildItem")
     def list_files(self, folder: str, computer_name: str | None = None, *,
                    caller: Caller | None = None) -> list[File]:
         """Get-ChildItem -Recurse -File on a host: the files under ``folder`` it can reach, by path."""

@@ -6,7 +6,7 @@ it is what a cable pull looks like to the host; the cluster mixin reacts to it (
 """
 from __future__ import annotations
 
-from engine.hyperv.caller import Caller, CallerMixin
+from engine.hyperv.caller import Caller, CallerMixin, operation
 from engine.hyperv.catalogue import error
 from engine.hyperv.state import VM, Adapter, Host, NetAdapter, VSwitch, World
 
@@ -42,10 +42,12 @@ def free_memory_mb(world: World, host: Host) -> int:
 class VMsMixin(CallerMixin):
     """VM, adapter and switch operations of :class:`engine.hyperv.lab.Lab`."""
 
+    @operation("Get-VM")
     def get_vm(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VM:
         """Get-VM -Name: the VM on -ComputerName (else the caller's computer, else anywhere)."""
         return self._find_vm(name, computer_name, caller)
 
+    @operation("Get-VMSwitch")
     def get_switch(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VSwitch:
         """Get-VMSwitch -Name on a host."""
         switch = self._target_host(computer_name, caller).switch(name)
@@ -61,27 +63,33 @@ class VMsMixin(CallerMixin):
         transition(vm, action)
         return vm
 
+    @operation("Start-VM")
     def start_vm(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VM:
         """Start-VM (also resumes a saved VM)."""
         return self._power(name, "start", computer_name, caller)
 
+    @operation("Stop-VM")
     def stop_vm(self, name: str, computer_name: str | None = None, *, turn_off: bool = False,
                 caller: Caller | None = None) -> VM:
         """Stop-VM: shut down (or, with ``turn_off``, power off) a running or paused VM."""
         return self._power(name, "stop", computer_name, caller)
 
+    @operation("Save-VM")
     def save_vm(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VM:
         """Save-VM."""
         return self._power(name, "save", computer_name, caller)
 
+    @operation("Suspend-VM")
     def suspend_vm(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VM:
         """Suspend-VM (pause)."""
         return self._power(name, "suspend", computer_name, caller)
 
+    @operation("Resume-VM")
     def resume_vm(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VM:
         """Resume-VM (from Paused)."""
         return self._power(name, "resume", computer_name, caller)
 
+    @operation("Set-VMProcessor")
     def set_vm_processor(self, vm_name: str, computer_name: str | None = None, *,
                          compatibility_for_migration_enabled: bool | None = None,
                          compatibility_for_older_operating_systems_enabled: bool | None = None,
@@ -106,6 +114,7 @@ class VMsMixin(CallerMixin):
         vm = self._find_vm(vm_name or "", computer_name, caller)
         return vm, vm.adapter(name)
 
+    @operation("Connect-VMNetworkAdapter")
     def connect_adapter(self, vm_name: str | None = None, switch_name: str = "", *, name: str | None = None,
                         computer_name: str | None = None, adapter: Adapter | None = None,
                         caller: Caller | None = None) -> Adapter:
@@ -117,6 +126,7 @@ class VMsMixin(CallerMixin):
         target.switch = switch_name
         return target
 
+    @operation("Disconnect-VMNetworkAdapter")
     def disconnect_adapter(self, vm_name: str | None = None, *, name: str | None = None,
                            computer_name: str | None = None, adapter: Adapter | None = None,
                            caller: Caller | None = None) -> Adapter:
@@ -125,6 +135,7 @@ class VMsMixin(CallerMixin):
         target.switch = None
         return target
 
+    @operation("Set-VMNetworkAdapter")
     def set_adapter(self, vm_name: str | None = None, *, name: str | None = None,
                     not_monitored_in_cluster: bool | None = None, computer_name: str | None = None,
                     adapter: Adapter | None = None, caller: Caller | None = None) -> Adapter:
@@ -134,6 +145,7 @@ class VMsMixin(CallerMixin):
             target.protected = not not_monitored_in_cluster
         return target
 
+    @operation("Rename-VMSwitch")
     def rename_switch(self, name: str, new_name: str, computer_name: str | None = None, *,
                       caller: Caller | None = None) -> VSwitch:
         """Rename-VMSwitch: connected adapters stay connected and report the new SwitchName."""
@@ -148,6 +160,7 @@ class VMsMixin(CallerMixin):
         switch.name = new_name
         return switch
 
+    @operation("Enable-NetAdapter", "Disable-NetAdapter")
     def set_net_adapter_state(self, computer_name: str, name: str, enabled: bool, *,
                               caller: Caller | None = None) -> NetAdapter:
         """Enable-NetAdapter / Disable-NetAdapter on a host; clusters react (network health protection)."""

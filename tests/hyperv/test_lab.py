@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from engine.errors import LabError
 from engine.hyperv import Caller, Lab, LabState
 from tests.hyperv.conftest import ON_HV1, TOPOLOGIES, build, cluster_data, pair_data, ready, shipped
 
@@ -116,10 +117,28 @@ def test_vm_defaults_from_host_paths():
 
 
 def test_topology_with_compression_on_2012_is_refused():
-    from engine.errors import LabError
     data = pair_data()
     data["hosts"][0]["os"] = "WindowsServer2012"
     data["hosts"][0]["settings"] = {"VirtualMachineMigrationPerformanceOption": "Compression"}
     with pytest.raises(LabError) as e:
         build(data)
     assert e.value.id == "host.option_unsupported"
+
+
+def test_operations_map_methods_to_cmdlets():
+    ops = Lab.operations()
+    assert ops["move_vm"] == ("Move-VM",) and ops["move_vm_storage"] == ("Move-VMStorage",)
+    assert ops["move_cluster_vm_role"] == ("Move-ClusterVirtualMachineRole",)
+    assert ops["set_net_adapter_state"] == ("Enable-NetAdapter", "Disable-NetAdapter")
+    assert "snapshot" not in ops and "advance" not in ops
+
+
+def test_errors_say_where_they_happened():
+    lab = ready(build(pair_data()))
+    with pytest.raises(LabError) as e:
+        lab.move_vm("VM1", "HV2", computer_name="HV1", include_storage=True, destination_storage_path="D:\\X",
+                    caller=Caller())
+    assert e.value.details == {"operation": "Move-VM", "computer": "HV1"}
+    with pytest.raises(LabError) as e:
+        lab.start_vm("VM1")
+    assert e.value.details == {"operation": "Start-VM", "computer": "HV1"}
