@@ -1,13 +1,14 @@
-"""Properties over random sequences of cluster operations: exact JSON round trips and world invariants."""
+"""Properties over random sequences of operations: exact JSON round trips and world invariants."""
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import LabError
-from engine.hyperv import Lab
+from engine.hyperv import Caller, Lab
+from engine.hyperv.files import find
 from engine.hyperv.vms import ACTIVE_STATES
-from tests.hyperv.conftest import build, cluster_data
+from tests.hyperv.conftest import build, cluster_data, pair_data, ready
 
 NODES = ["HV1", "HV2", "HV3"]
 VMS = ["VM1", "VM2", "VM3"]
@@ -66,3 +67,51 @@ def test_any_sequence_round_trips_and_keeps_invariants(ops):
             assert job.start <= world.clock <= job.end
     lab.run_until_idle()
     assert not [j for j in world.jobs if j.state == "Running"]
+
+
+standalone_operation = st.one_of(
+    st.tuples(st.just("move"), st.sampled_from(["VM1", "VM2", "VM3"]), st.sampled_from(["HV1", "HV2"]),
+              st.booleans()),
+    st.tuples(st.just("storage"), st.sampled_from(["VM1", "VM2", "VM3"]), st.sampled_from(["C:\\S", "D:\\S"])),
+    st.tuples(st.just("export"), st.sampled_from(["VM1", "VM3"])),
+    st.tuples(st.just("power"), st.sampled_from(["VM1", "VM3"]), st.sampled_from(["start", "stop", "save"])),
+    st.tuples(st.just("advance"), st.floats(min_value=0, max_value=60)),
+)
+
+
+def apply_standalone(lab: Lab, op: tuple) -> None:
+    kind, *args = op
+    try:
+        if kind == "move":
+            vm = lab.world.vm(args[0])
+            storage = {"destination_storage_path": f"D:\\Moved\\{vm.name}"} if args[2] else {}
+            lab.move_vm(vm.name, args[1], computer_name=vm.host, as_job=True,
+                        caller=Caller(vm.host, interactive=True), **storage)
+        elif kind == "storage":
+            lab.move_vm_storage(args[0], f"{args[1]}\\{args[0]}", computer_name=lab.world.vm(args[0]).host,
+                                as_job=True)
+        elif kind == "export":
+            vm = lab.world.vm(args[0])
+            lab.export_vm(vm.name, f"D:\\Export{lab.world.next_job_id}", computer_name=vm.host, as_job=True)
+        elif kind == "power":
+            vm = lab.world.vm(args[0])
+            getattr(lab, f"{args[1]}_vm")(vm.name, vm.host)
+        else:
+            lab.advance(args[0])
+    except LabError:
+        pass
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(standalone_operation, max_size=12))
+def test_standalone_sequences_keep_files_and_vms_consistent(ops):
+    lab = ready(build(pair_data()))
+    for op in ops:
+        apply_standalone(lab, op)
+        assert Lab.from_json(lab.to_json()).to_json() == lab.to_json()
+    lab.run_until_idle()
+    for vm in lab.world.vms:
+        host = lab.world.host(vm.host)
+        for disk in vm.vhds:
+            assert find(lab.world, host, disk.path) is not None, (vm.name, disk.path)
+        assert find(lab.world, host, vm.config_file()) is not None
