@@ -13,15 +13,20 @@ Every mutating operation takes ``caller=Caller(computer="HV1", interactive=True)
 ones ``computer_name`` (``-ComputerName``). Parameters mirror the cmdlets' (snake_case). Failures raise
 :class:`engine.errors.LabError` built from :mod:`engine.hyperv.catalogue` (``catalogue.entries()`` lists all).
 
-Host settings (``hostsettings``): ``get_host``, ``enable_migration``, ``disable_migration``, ``set_host``,
-``add_migration_network``, ``set_migration_network``, ``remove_migration_network``, ``get_migration_networks``.
-VMs (``vms``): ``get_vm``, ``get_switch``, ``start_vm``, ``stop_vm``, ``save_vm``, ``suspend_vm``, ``resume_vm``, ``set_vm_processor``,
-``connect_adapter``, ``disconnect_adapter``, ``set_adapter``, ``rename_switch``, ``set_net_adapter_state``.
-AD (``ad``): ``set_delegation``, ``add_delegation``, ``remove_delegation``, ``delegation_of``.
-Moves: ``move_vm`` / ``compare_vm`` (``migration``), ``move_vm_storage``, ``test_path``, ``list_files`` (``storage``), ``export_vm`` /
-``import_vm`` (``exportimport``), ``add_cluster_vm_role``, ``move_cluster_vm_role``, ``suspend_node``, ``resume_node``,
-``shutdown_host``, ``start_host``, ``set_cluster`` (DrainOnShutdown), ``set_cluster_network``
-(live migration networks) (``cluster``). Faults: ``inject(fault)`` (``faults``).
+Operations, by module:
+
+- ``hostsettings``: ``get_host``, ``enable_migration``, ``disable_migration``, ``set_host``,
+  ``add_migration_network``, ``set_migration_network``, ``remove_migration_network``, ``get_migration_networks``.
+- ``vms``: ``get_vm``, ``get_switch``, ``start_vm``, ``stop_vm``, ``save_vm``, ``suspend_vm``, ``resume_vm``,
+  ``set_vm_processor``, ``connect_adapter``, ``disconnect_adapter``, ``set_adapter``, ``rename_switch``,
+  ``set_net_adapter_state``.
+- ``ad``: ``set_delegation``, ``add_delegation``, ``remove_delegation``, ``delegation_of``.
+- ``migration``: ``move_vm``, ``compare_vm``. ``storage``: ``move_vm_storage``, ``test_path``, ``list_files``.
+- ``exportimport``: ``export_vm``, ``import_vm``.
+- ``cluster``: ``add_cluster_vm_role``, ``move_cluster_vm_role``, ``suspend_node``, ``resume_node``,
+  ``shutdown_host``, ``start_host``, ``set_cluster`` (DrainOnShutdown), ``set_cluster_network`` (live migration).
+- ``faults``: ``inject(fault)``.
+
 Time (``jobs``): long operations return a :class:`~engine.hyperv.state.Job`; without ``as_job`` the call blocks
 (the clock advances to the job's end; a failed job re-raises its error); with ``as_job`` it returns at once and
 ``advance(seconds)``, ``wait(job)``, ``run_until_idle()`` move time. ``lab.now`` is the simulated clock.
@@ -34,6 +39,10 @@ Compatibility reports (``compat``): ``compare_vm`` returns a :class:`Compatibili
 with the report in ``err.details["report"]``. Fix with ``connect_adapter(adapter=inc.source, switch_name=…)``
 or ``disconnect_adapter(adapter=inc.source)``, re-check with ``compare_vm(compatibility_report=r)`` and pass
 ``compatibility_report=r`` to ``move_vm`` / ``import_vm``.
+
+LabState (``labstate``): Hosts (Get-VMHost properties + MigrationNetworks, Switches, NetAdapters, Processor), VMs
+(Get-VM properties + Processor, NetworkAdapters, HardDrives, Checkpoints), Clusters (Nodes, Groups,
+SharedVolumes, Networks), ADComputers (msDS-AllowedToDelegateTo), SmbShares, Jobs (the job log), Clock.
 """
 from engine.errors import LabError
 from engine.hyperv.caller import Caller

@@ -280,6 +280,16 @@ def _cluster(world: World, c) -> ClusterState:
     )
 
 
+def _job(j, now: float) -> JobState:
+    return JobState(
+        Id=j.id, Kind=j.kind, VMName=j.vm, Source=j.source, Destination=j.destination, State=j.state,
+        Reason=j.reason, SubmittedTime=j.queued_at, StartTime=j.start, EndTime=j.end, TotalSeconds=j.total_s,
+        DowntimeSeconds=j.downtime_s, BytesSent=j.bytes_sent, PercentComplete=progress(j, now),
+        Passes=[PassState(Index=p.index, Bytes=p.bytes, Seconds=p.seconds, Final=p.final) for p in j.passes],
+        ErrorId=j.error_id,
+    )
+
+
 def snapshot(world: World) -> LabState:
     """Observe ``world`` as PowerShell would show it."""
     return LabState(
@@ -291,11 +301,6 @@ def snapshot(world: World) -> LabState:
                      for h in sorted(world.hosts, key=lambda h: h.name) if h.domain],
         SmbShares=[SmbShareState(Path=s.path, AccountName=list(s.allowed))
                    for s in sorted(world.smb_shares, key=lambda s: s.path)],
-        Jobs=[JobState(Id=j.id, Kind=j.kind, VMName=j.vm, Source=j.source, Destination=j.destination, State=j.state,
-                       Reason=j.reason, SubmittedTime=j.queued_at, StartTime=j.start, EndTime=j.end, TotalSeconds=j.total_s,
-                       DowntimeSeconds=j.downtime_s, BytesSent=j.bytes_sent,
-                       PercentComplete=progress(j, world.clock),
-                       Passes=[PassState(Index=p.index, Bytes=p.bytes, Seconds=p.seconds, Final=p.final)
-                               for p in j.passes], ErrorId=j.error_id) for j in world.jobs],
+        Jobs=[_job(j, world.clock) for j in world.jobs],
         Clock=world.clock,
     )

@@ -92,8 +92,9 @@ def test_connect_adapter_to_missing_switch(lab):
 def test_unknown_adapter(lab):
     with pytest.raises(LabError) as e:
         lab.disconnect_adapter("VM1", name="Legacy", caller=ON_HV1)
-    assert (e.value.id, e.value.message) == (
-        "adapter.not_found", 'Hyper-V was unable to find a network adapter with name "Legacy" on virtual machine "VM1".')
+    assert e.value.id == "adapter.not_found"
+    assert e.value.message == 'Hyper-V was unable to find a network adapter with name "Legacy" on virtual machine "VM1".'
+
 
 
 def test_protected_flag(lab):
