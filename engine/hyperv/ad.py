@@ -40,7 +40,9 @@ class ADMixin(CallerMixin):
         except LabError:
             host = None
         if host is None or host.domain is None:
-            base = ",".join(f"DC={p}" for p in (next(iter(self.world.domains), "") or "local").split("."))
+            # The search base is the lab's (first) domain, as Get-ADComputer run on a member would use.
+            domain = next((h.domain for h in self.world.hosts if h.domain), None) or "local"
+            base = ",".join(f"DC={part}" for part in domain.split("."))
             raise error("ad.computer_not_found", target=computer, name=computer, base=base) from None
         return host
 
