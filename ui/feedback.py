@@ -76,18 +76,22 @@ def _option_notes(question, key: Answer, answer: Answer | None) -> list[str]:
         return [f"- {_mark(o.id in right, o.id in chosen)} {md(o.text)} — {md(notes.get(o.id, ''))}"
                 for o in question.options]
     if kind == "order":
-        given = list(answer.steps) if answer else []
+        # The mark says whether the learner used the step as the key does (needed or not); no answer, no mark.
         lines = []
         for o in question.options:
             place = f"step {key.steps.index(o.id) + 1}" if o.id in key.steps else "not needed"
-            right = (o.id in given and o.id in key.steps) or (o.id not in given and o.id not in key.steps)
-            lines.append(f"- {RIGHT if right else WRONG} {md(o.text)} ({place}) — {md(notes.get(o.id, ''))}")
+            mark = NEUTRAL if answer is None else RIGHT if (o.id in answer.steps) == (o.id in key.steps) else WRONG
+            lines.append(f"- {mark} {md(o.text)} ({place}) — {md(notes.get(o.id, ''))}")
         return lines
     if kind == "match":
         rights = {o.id: o.text for o in question.right}
-        given = answer.pairs if answer else {}
-        lines = [f"- {_mark(given.get(o.id) == key.pairs[o.id], True)} {md(o.text)} → "
-                 f"{md(rights[key.pairs[o.id]])} — {md(notes.get(o.id, ''))}" for o in question.left]
+
+        def pair_mark(left_id: str) -> str:
+            if answer is None:
+                return NEUTRAL
+            return RIGHT if answer.pairs.get(left_id) == key.pairs[left_id] else WRONG
+        lines = [f"- {pair_mark(o.id)} {md(o.text)} → {md(rights[key.pairs[o.id]])} — {md(notes.get(o.id, ''))}"
+                 for o in question.left]
         lines += [f"- {NEUTRAL} {md(o.text)} — {md(notes[o.id])}" for o in question.right if notes.get(o.id)]
         return lines
     if kind == "dropdown":

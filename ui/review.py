@@ -18,8 +18,11 @@ if not practice.flow("review"):
                 icon=":material/schedule:")
     elif not due:
         st.success(f"Nothing due now. Next review: {upcoming[0]:%Y-%m-%d %H:%M} UTC.", icon=":material/done_all:")
+        st.page_link("ui/study.py", label="Study something new meanwhile", icon=":material/school:")
     else:
-        st.markdown(f"**{len(due)}** item(s) due for review now · {len(cards.cards)} scheduled in all.")
+        later = len(cards.due_on(now().date())) - len(due)
+        st.markdown(f"**{len(due)}** item(s) due for review now · {later} more later today · "
+                    f"{len(cards.cards)} scheduled in all.")
         if st.button("Start review", key="review_start", type="primary", icon=":material/play_arrow:"):
             session = StudySession.start(catalog(), StudyFilter(only_due=True), history=cards,
                                          seed=random.randrange(10**6), now=now(), shuffle=False)

@@ -42,9 +42,10 @@ def item_header(item: Item) -> None:
 
 
 def _stem_with_blanks(question) -> str:
-    """The stem with each ``{{blank}}`` shown as a numbered gap that the selectboxes below refer to."""
+    """The stem with each ``{{blank}}`` shown as a numbered gap that the selectboxes below refer to (plain
+    text, because blanks often sit inside a code span where markdown emphasis would show literally)."""
     numbers = {b.id: n for n, b in enumerate(question.blanks, 1)}
-    return BLANK.sub(lambda m: f"**[ {numbers[m.group(1)]} ]**", question.stem)
+    return BLANK.sub(lambda m: f"[ {numbers[m.group(1)]} ]", question.stem)
 
 
 def answer_input(item: Item, prefix: str, stored: Answer | None, *, disabled: bool = False) -> Answer | None:

@@ -90,6 +90,8 @@ def test_pages_fit_a_phone(browser, app_url):
         open_page(phone, f"{app_url}/exam?learner=phone")
         click(phone, "exam_start", "Time left")
         shot(phone, "exam-390")
+        click(phone, "exam_review", "Review before submitting")
+        shot(phone, "exam-review-390")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page scrolls sideways ({width}px)"
     finally:

@@ -28,7 +28,7 @@ def test_mistakes_are_due_and_reviewed_most_overdue_first(small, clock):
     missed = miss_two(small, clock)
     clock.advance(days=1)
     at = app(clock, page="ui/review.py")
-    assert f"**{len(missed)}** item(s) due for review now" in text(at)
+    assert f"**{len(missed)}** item(s) due for review now · 0 more later today" in text(at)
     at.button(key="review_start").click().run()
     assert current_id(at) in missed
     qid = current_id(at)
@@ -39,6 +39,17 @@ def test_mistakes_are_due_and_reviewed_most_overdue_first(small, clock):
     lid = store.learners()[0].id
     assert store.cards(lid)[qid]["last_rating"] == 3  # Good
     assert qid not in store.due_question_ids(lid, clock())
+
+
+def test_right_answers_are_not_due_yet(small, clock):
+    at = app(clock, page="ui/study.py")
+    at.number_input(key="study_limit").set_value(1).run()
+    at.button(key="study_start").click().run()
+    qid = current_id(at)
+    answer(at, small.question(qid), "study", right=True)
+    at.run().button(key="study_submit").click().run()
+    at.switch_page("ui/review.py").run()
+    assert ("Nothing due now" in text(at)) == (qid != "c1")
 
 
 def test_home_counts_due_items_and_points_to_the_weakest_objective(small, clock):
