@@ -14,6 +14,9 @@
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from engine.errors import LabError
 from engine.hyperv.caller import Caller, CallerMixin, operation
 from engine.hyperv.catalogue import error
@@ -26,20 +29,20 @@ from engine.hyperv.state import VM, Cluster, ClusterNode, Host, Job
 from engine.hyperv.vms import ACTIVE_STATES, free_memory_mb, transition
 
 #: (node state, action) -> new state.
-NODE_TRANSITIONS: dict[tuple[str, str], str] = {
+NODE_TRANSITIONS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("Up", "suspend"): "Paused",
     ("Paused", "resume"): "Up",
     ("Up", "shutdown"): "Down",
     ("Paused", "shutdown"): "Down",
     ("Down", "start"): "Up",
-}
+})
 
 #: -MigrationType values of Move-ClusterVirtualMachineRole, by lower-case key.
-MIGRATION_TYPES = {"live": "Live", "quick": "Quick", "turnoff": "TurnOff", "shutdown": "Shutdown",
-                   "shutdownforce": "ShutdownForce"}
+MIGRATION_TYPES: Mapping[str, str] = MappingProxyType({
+    "live": "Live", "quick": "Quick", "turnoff": "TurnOff", "shutdown": "Shutdown", "shutdownforce": "ShutdownForce"})
 
 #: ClusterGroup.Priority values shown by Get-ClusterGroup.
-GROUP_PRIORITY = {"High": 3000, "Medium": 2000, "Low": 1000, "NoAutoStart": 0}
+GROUP_PRIORITY: Mapping[str, int] = MappingProxyType({"High": 3000, "Medium": 2000, "Low": 1000, "NoAutoStart": 0})
 _DRAIN_ORDER = ("High", "Medium", "Low", "NoAutoStart")
 
 

@@ -6,6 +6,8 @@ usual rules then produce the usual errors (a renamed switch fails moves with the
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from engine.hyperv.caller import CallerMixin, operation
@@ -15,10 +17,10 @@ from engine.hyperv.state import World
 from engine.hyperv.vms import ACTIVE_STATES, free_memory_mb
 
 #: What a host of the other vendor looks like (model and the features its guests may use).
-VENDOR_CPUS = {
-    "Intel": ("Xeon E5-2670 v2", ["sse4_2", "avx", "aes"]),
-    "AMD": ("Opteron 6376", ["sse4_2", "avx", "aes", "fma4", "xop"]),
-}
+VENDOR_CPUS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
+    "Intel": ("Xeon E5-2670 v2", ("sse4_2", "avx", "aes")),
+    "AMD": ("Opteron 6376", ("sse4_2", "avx", "aes", "fma4", "xop")),
+})
 
 
 def _fields(fault: Any, kwargs: dict) -> dict:

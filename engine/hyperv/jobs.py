@@ -9,17 +9,20 @@ through the owning operation's ``_finish_<op>`` method. Time moves only by :meth
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from engine.errors import LabError
 from engine.hyperv.catalogue import error, restored
 from engine.hyperv.state import Job, Pass, World
 
 #: The job lifecycle; any other move is a bug in the caller and raises ``job.invalid_transition``.
-JOB_TRANSITIONS: dict[str, frozenset[str]] = {
+JOB_TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType({
     "Queued": frozenset({"Running", "Failed"}),
     "Running": frozenset({"Completed", "Failed"}),
     "Completed": frozenset(),
     "Failed": frozenset(),
-}
+})
 
 #: Job kinds limited by MaximumVirtualMachineMigrations (the VM's memory crosses the wire).
 LIVE_KINDS = frozenset({"live", "shared-nothing", "move"})

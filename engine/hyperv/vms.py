@@ -6,12 +6,15 @@ it is what a cable pull looks like to the host; the cluster mixin reacts to it (
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from engine.hyperv.caller import Caller, CallerMixin, operation
 from engine.hyperv.catalogue import error
 from engine.hyperv.state import VM, Adapter, Host, NetAdapter, VSwitch, World
 
 #: (state, action) -> new state. Off and Saved VMs hold no memory; Running and Paused ones do.
-VM_TRANSITIONS: dict[tuple[str, str], str] = {
+VM_TRANSITIONS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("Off", "start"): "Running",
     ("Saved", "start"): "Running",
     ("Running", "stop"): "Off",
@@ -20,7 +23,7 @@ VM_TRANSITIONS: dict[tuple[str, str], str] = {
     ("Paused", "save"): "Saved",
     ("Running", "suspend"): "Paused",
     ("Paused", "resume"): "Running",
-}
+})
 
 ACTIVE_STATES = frozenset({"Running", "Paused"})
 
