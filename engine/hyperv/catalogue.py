@@ -45,8 +45,9 @@ def _spec(id: str, template: str, fidelity: str, why: str, **kw) -> ErrorSpec:
     return ErrorSpec(id=id, template=template, fidelity=fidelity, why=why, **kw)
 
 
-_NOT_FOUND = dict(category="ObjectNotFound", exception_type="VirtualizationException", error_code="ObjectNotFound")
-_CLUSTER = dict(exception_type="ClusterCmdletException", error_code="Move-ClusterVirtualMachineRole")
+_NOT_FOUND = MappingProxyType(dict(category="ObjectNotFound", exception_type="VirtualizationException",
+                                   error_code="ObjectNotFound"))
+_CLUSTER = MappingProxyType(dict(exception_type="ClusterCmdletException", error_code="Move-ClusterVirtualMachineRole"))
 
 _SPECS = [
     # --- objects that do not exist ---------------------------------------------------------------------------
