@@ -92,12 +92,14 @@ def _review_screen(sid: int, session: ExamSession) -> None:
     st.subheader("Review before submitting")
     st.markdown(f"**{len(entries) - len(unanswered)}** answered · **{len(unanswered)}** unanswered · "
                 f"**{len(flagged)}** flagged. Choose an item to go back to it.")
-    columns = st.columns(5)
-    for n, entry in enumerate(entries):
+    st.caption(":material/check: answered · :material/flag: flagged · :material/radio_button_unchecked: unanswered")
+    # A wrapping row rather than columns: on a phone, columns stack into one long list in column order.
+    grid = st.container(horizontal=True, wrap=True, gap="small")
+    for entry in entries:
         icon = (":material/flag:" if entry.flagged else ":material/check:" if entry.answered
                 else ":material/radio_button_unchecked:")
-        if columns[n % 5].button(f"{entry.number}", key=f"exam_goto_{entry.number}", icon=icon, width="stretch",
-                                 help=_label(entry)):
+        if grid.button(f"{entry.number}", key=f"exam_goto_{entry.number}", icon=icon, width=76,
+                       help=_label(entry)):
             session.goto(entry.number)
             save_session(KIND)
             st.session_state.pop("exam_reviewing")

@@ -1,6 +1,8 @@
 """Exam simulation page: start, answer, flag, navigate, review screen, submit, report, timer, resume, history."""
 from __future__ import annotations
 
+import streamlit as st
+
 from engine.store import Store
 from tests.ui.conftest import answer, app, current_id, text
 
@@ -77,6 +79,7 @@ def test_an_open_exam_resumes_with_its_answers_flags_and_deadline(small, clock):
     at.toggle(key=f"exam_flag_{first}").set_value(True).run()
     at.button(key="exam_next").click().run()
     clock.advance(minutes=10)
+    st.cache_resource.clear()  # an app restart: the store and catalogue are opened again
     again = app(clock, page="ui/exam.py")
     assert "Item 2 of 6" in text(again) and "Time left **20:00**" in text(again)
     again.button(key="exam_prev").click().run()

@@ -1,6 +1,8 @@
 """Study page: every item type answered right and wrong, feedback, show answer, certainty, store records."""
 from __future__ import annotations
 
+import streamlit as st
+
 import pytest
 
 from engine.quiz.grading import COMMAND_SKIPPED
@@ -112,6 +114,7 @@ def test_an_open_study_session_resumes_in_a_new_browser_session(small):
     at = go_to(start(app(page="ui/study.py")), "s1")
     answer(at, small.question("s1"), "study", right=True)
     at.run().button(key="study_submit").click().run()
+    st.cache_resource.clear()  # an app restart: the store and catalogue are opened again
     again = app(page="ui/study.py")
     assert current_id(again) == "s1"
     assert [s.value for s in again.success][0].startswith("Right.")
