@@ -55,7 +55,7 @@ def node_transition(node: ClusterNode, action: str) -> None:
     node.state = new_state
 
 
-def network_state(cluster: Cluster, hosts: list[Host], subnet: str) -> str:
+def network_state(hosts: list[Host], subnet: str) -> str:
     """Get-ClusterNetwork State: Up when every running node has an up NIC on it, Down when none, else Partitioned."""
     up = [any(n.status == "Up" and in_subnet(n, subnet) for n in h.nics) for h in hosts if h.online]
     if up and all(up):
@@ -87,7 +87,7 @@ class ClusterMixin(CallerMixin):
             raise error("cluster.group_not_found", target=name, name=name)
         return vm, self.world.cluster(vm.cluster)
 
-    def _best_node(self, cluster: Cluster, vm: VM, exclude: str) -> str | None:
+    def _best_node(self, cluster: Cluster, exclude: str) -> str | None:
         """The Up node (not ``exclude``) with the most free memory; ties broken by name, for determinism."""
         nodes = [self.world.host(n.name) for n in cluster.nodes
                  if n.state == "Up" and n.name.lower() != exclude.lower()]
@@ -163,7 +163,7 @@ class ClusterMixin(CallerMixin):
         Without ``node`` the cluster picks the Up node with most free memory. Returns None when the role is
         already on ``node`` (nothing to do). ``as_job`` stands for ``-Wait 0``."""
         vm, clu = self._role(name, cluster)
-        target = node or self._best_node(clu, vm, vm.host)
+        target = node or self._best_node(clu, vm.host)
         if target is None:
             raise error("cluster.node_not_up", target=vm.host, node="(any other node)", state="not available")
         if target.lower() == vm.host.lower():
@@ -261,7 +261,7 @@ class ClusterMixin(CallerMixin):
         roles.sort(key=lambda v: _DRAIN_ORDER.index(v.priority))
         jobs, failed = [], False
         for vm in roles:
-            target = target_node or self._best_node(clu, vm, node.name)
+            target = target_node or self._best_node(clu, node.name)
             mode = "Live" if vm.priority in ("High", "Medium") else "Quick"
             try:
                 if target is None:
@@ -331,7 +331,7 @@ class ClusterMixin(CallerMixin):
                     self.wait(job)
             node_transition(node, "shutdown")
             for vm in [v for v in self.world.vms_on(host.name) if v.cluster == clu.name]:
-                target = self._best_node(clu, vm, host.name)
+                target = self._best_node(clu, host.name)
                 if target is None:
                     if vm.state in ACTIVE_STATES:
                         transition(vm, "save")

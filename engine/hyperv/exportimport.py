@@ -118,7 +118,9 @@ class ExportImportMixin(CallerMixin):
                   as_job: bool = False, caller: Caller | None = None) -> Job:
         """Import-VM: register in place, copy, or copy with a new Id (or finish a fixed compatibility report).
 
-        ``register`` names the Register parameter set, which is what an import without ``copy`` does."""
+        ``register`` names the Register parameter set, which is what an import without ``copy`` does;
+        ``vhd_source_path`` (where to look for VHDs the configuration cannot find) is accepted for parameter
+        parity: exports made by this lab always hold their VHDs."""
         if compatibility_report is not None:
             host = self.world.host(compatibility_report.destination)
             report = recheck(compatibility_report, host)

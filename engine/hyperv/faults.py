@@ -81,7 +81,7 @@ class FaultsMixin(CallerMixin):
         for vm in self.world.vms_on(host.name):
             was_active = vm.state in ACTIVE_STATES
             vm.state, vm.status = "Off", "Operating normally"
-            target = self._best_node(clu, vm, host.name) if vm.cluster == clu.name else None
+            target = self._best_node(clu, host.name) if vm.cluster == clu.name else None
             if target is None:
                 continue
             vm.host = target

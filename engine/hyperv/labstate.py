@@ -274,7 +274,7 @@ def _cluster(world: World, c) -> ClusterState:
         SharedVolumes=[SharedVolumeState(Name=f"Cluster Disk {i}", State="Online", OwnerNode=owner,
                                          SharedVolumeInfo=[SharedVolumeInfo(FriendlyVolumeName=p)])
                        for i, p in enumerate(c.shared_volumes, start=1)],
-        Networks=[ClusterNetworkState(Name=n.name, State=network_state(c, hosts, n.subnet), Role=n.role,
+        Networks=[ClusterNetworkState(Name=n.name, State=network_state(hosts, n.subnet), Role=n.role,
                                       Address=n.subnet.split("/")[0], LiveMigration=n.live_migration)
                   for n in c.networks],
     )

@@ -74,7 +74,8 @@ class VMsMixin(CallerMixin):
     @operation("Stop-VM")
     def stop_vm(self, name: str, computer_name: str | None = None, *, turn_off: bool = False,
                 caller: Caller | None = None) -> VM:
-        """Stop-VM: shut down (or, with ``turn_off``, power off) a running or paused VM."""
+        """Stop-VM: shut down (or, with ``turn_off``, power off) a running or paused VM; both end Off here, as
+        the model has no guest operating system that could refuse a shutdown."""
         return self._power(name, "stop", computer_name, caller)
 
     @operation("Save-VM")
