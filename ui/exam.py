@@ -12,7 +12,7 @@ from engine.quiz.errors import QuizError
 from engine.quiz.exam import ExamSession
 from ui import exam_report
 from ui.catalog import catalog
-from ui.state import now, open_session, save_session, start_session
+from ui.state import now, open_session, record_exam_answers, save_session, start_session
 from ui.widgets import answer_input, item_header
 
 KIND = "exam"
@@ -22,6 +22,7 @@ def _finish(sid: int, session: ExamSession) -> None:
     """Submit (or record the automatic submission), save the score and show the report."""
     result = session.submit()
     save_session(KIND, finished=True, scaled_score=result.scaled, passed=result.passed)
+    record_exam_answers(sid, session)
     st.session_state["exam_attempt"] = sid
     st.session_state.pop("exam_reviewing", None)
     st.rerun()
@@ -31,8 +32,10 @@ def _finish(sid: int, session: ExamSession) -> None:
 def _countdown(session: ExamSession) -> None:
     if session.tick():
         st.rerun(scope="app")  # time is up: the full page run records the automatic submission
-    minutes, seconds = divmod(int(session.remaining().total_seconds()), 60)
-    st.markdown(f":material/timer: Time left **{minutes:02d}:{seconds:02d}**")
+    left = session.remaining()
+    minutes, seconds = divmod(int(left.total_seconds()), 60)
+    text = f":material/timer: Time left **{minutes:02d}:{seconds:02d}**"
+    st.markdown(f":red[{text}]" if left < timedelta(minutes=5) else text)
 
 
 def _label(entry) -> str:

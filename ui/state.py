@@ -14,7 +14,8 @@ from typing import Any
 import streamlit as st
 
 from engine.quiz.answers import answer_to_dict
-from engine.quiz.review import FORMAT as CARDS_FORMAT, ReviewState, card_to_dict, default_scheduler
+from engine.quiz.review import (FORMAT as CARDS_FORMAT, ReviewState, card_to_dict, default_scheduler,
+                                rating_for)
 from engine.quiz.study import StudySession
 from engine.store import LearnerInfo, Store
 
@@ -104,6 +105,22 @@ def record_study_result(kind: str, question_id: str) -> None:
                           session_id=sid, session_state=json.loads(session.to_json()),
                           certainty=record.certainty, seconds=record.seconds, card=card,
                           rating=int(rating) if rating is not None else None)
+
+
+def record_exam_answers(session_id: int, session) -> None:
+    """Put a submitted exam's answered, graded items into the learner's history and FSRS schedule, so exam
+    mistakes come back on the Review page. One ``record_answer`` transaction per item, after the submission
+    itself is saved: a crash half-way loses some schedule updates, never the attempt."""
+    result = session.result()
+    for qid, answer in session.answers.items():
+        grade = result.grades[qid]
+        if grade.skipped:
+            continue
+        rating = rating_for(grade.correct)
+        card = review_state().record(qid, rating, now())
+        store().record_answer(learner().id, qid, answer_to_dict(answer), score=grade.score, correct=grade.correct,
+                              session_id=session_id, card=({**card_to_dict(card), "last_rating": int(rating)},
+                                                           card.due), rating=int(rating))
 
 
 def rebuild_study(catalog):

@@ -101,3 +101,26 @@ def test_history_lists_attempts_and_reopens_an_older_report(small, clock):
     attempts.set_value(first.id).run()
     assert not at.exception, at.exception
     assert at.metric[0].value == str(first.scaled_score) and "Every answer" in text(at)
+
+
+def test_exam_mistakes_are_scheduled_for_review(small, clock):
+    at = start(clock)
+    wrong = current_id(at)
+    answer(at, small.question(wrong), "exam", right=False)
+    at.run()
+    at.button(key="exam_review").click().run()
+    at.button(key="exam_submit").click().run()
+    store = Store.open()
+    lid = store.learners()[0].id
+    graded = wrong != "c1"  # a command item cannot be graded yet, so it is not scheduled
+    assert [(a["question_id"], a["correct"]) for a in store.answers(lid)] == ([(wrong, False)] if graded else [])
+    clock.advance(days=1)
+    at.switch_page("ui/review.py").run()
+    assert ("**1** item(s) due for review now" in text(at)) == graded
+
+
+def test_the_countdown_turns_red_in_the_last_five_minutes(small, clock):
+    at = start(clock)
+    clock.advance(minutes=26)
+    at.run()
+    assert ":red[:material/timer: Time left **04:00**]" in text(at)
