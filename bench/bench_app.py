@@ -3,7 +3,7 @@ AppTest reruns (the script run a click causes, without the browser), against an 
 
 A study session over every item and a started exam form are open, so each rerun draws an item with its widgets,
 reads the session from Streamlit's session state and checks the clock — what every click on those pages costs.
-The progress store is a throwaway SQLite file.
+"Show answer" + "Next" adds the store writes of a real click. The progress store is a throwaway SQLite file.
 """
 from __future__ import annotations
 
@@ -30,6 +30,13 @@ def _app(page: str, start_key: str, **values):
     return at
 
 
+def _reveal_and_next(at) -> None:
+    """Two clicks that write to the store: "Show answer" saves the session, "Next" records the result with its
+    FSRS card and saves the session again."""
+    at.button(key="study_reveal").click().run()
+    at.button(key="study_next").click().run()
+
+
 def run(quick: bool) -> list[dict]:
     """p50/p95 milliseconds per rerun; the target is a p95 under 150 ms for the study and exam pages."""
     import streamlit as st
@@ -48,6 +55,7 @@ def run(quick: bool) -> list[dict]:
             baseline = time_ms(empty.run, repeat=repeat)
             study = _app("ui/study.py", "study_start", study_limit=bank)
             study_ms = time_ms(study.run, repeat=repeat)
+            clicks_ms = time_ms(lambda: _reveal_and_next(study), repeat=repeat)
             exam = _app("ui/exam.py", "exam_start")
             exam_ms = time_ms(exam.run, repeat=repeat)
         finally:
@@ -60,5 +68,6 @@ def run(quick: bool) -> list[dict]:
         summarise("app: empty page rerun (AppTest baseline)", baseline, "ms"),
         summarise("app: study page rerun, whole bank in the session", study_ms, "ms", target=150, on="p95",
                   bank=bank),
+        summarise("app: study Show answer + Next (2 reruns, 3 store writes)", clicks_ms, "ms", bank=bank),
         summarise("app: exam page rerun, form in progress", exam_ms, "ms", target=150, on="p95", bank=bank),
     ]

@@ -74,24 +74,19 @@ def _item(kind: str, session) -> None:
     if step.button("Next", key=f"{kind}_next", icon=":material/arrow_forward:", width="stretch"):
         if revealed and not answered:
             record_study_result(kind, qid)  # shown and never answered: rated Again
-        _advance(kind, session)
+        session.next()
+        _save_and_redraw(kind, session, finished=session.finished)
     if stop.button("End session", key=f"{kind}_end", icon=":material/stop:", width="stretch"):
-        _finish(kind, session)
+        _save_and_redraw(kind, session, finished=True)
 
     if answered or revealed:
         verdict(record.grade, revealed=revealed, mark=record.mark)
         explain(question, record.answer)
 
 
-def _advance(kind: str, session) -> None:
-    session.next()
-    if session.finished:
-        _finish(kind, session)
-    save_session(kind)
-    st.rerun()
-
-
-def _finish(kind: str, session) -> None:
-    st.session_state[f"_done:{kind}"] = session.totals()
-    save_session(kind, finished=True)
+def _save_and_redraw(kind: str, session, *, finished: bool) -> None:
+    """Save the session (closing it when ``finished``, keeping its totals for the summary) and redraw."""
+    if finished:
+        st.session_state[f"_done:{kind}"] = session.totals()
+    save_session(kind, finished=finished)
     st.rerun()

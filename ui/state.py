@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from engine.quiz.answers import answer_to_dict
+from engine.quiz.errors import QuizError
 from engine.quiz.review import (FORMAT as CARDS_FORMAT, ReviewState, card_to_dict, default_scheduler,
                                 rating_for)
 from engine.quiz.study import StudySession
@@ -68,7 +69,16 @@ def open_session(kind: str, rebuild) -> tuple[int, Any] | None:
     slot = _slot(kind)
     if slot not in st.session_state:
         saved = store().open_quiz_session(learner().id, kind)
-        st.session_state[slot] = None if saved is None else (saved.id, rebuild(json.dumps(saved.state)))
+        st.session_state[slot] = None
+        if saved is not None:
+            try:
+                st.session_state[slot] = (saved.id, rebuild(json.dumps(saved.state)))
+            except QuizError as error:
+                # The bank changed under the session (an item was removed or renamed): close it rather than
+                # fail on every visit; its answers so far are already in the store.
+                store().save_quiz_session(saved.id, saved.state, finished=True)
+                st.warning(f"Your open {kind} session could not be resumed and was closed: {error.message}.",
+                           icon=":material/warning:")
     return st.session_state[slot]
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from engine.quiz.grading import COMMAND_SKIPPED
 from engine.store import Store
-from tests.ui.conftest import answer, app, current_id, text
+from tests.ui.conftest import answer, app, current_id, small_catalog, text
 
 GRADED = ["s1", "m1", "o1", "x1", "d1"]
 
@@ -125,3 +125,15 @@ def test_objective_filter_limits_the_sub_skills(small):
     at.multiselect(key="study_objectives").set_value(["1.2"]).run()
     assert set(at.multiselect(key="study_skills").options) == {"C", "D"}
     assert "**3** item(s) match" in text(at)
+
+
+def test_a_session_whose_items_left_the_bank_is_closed_with_a_message(small, monkeypatch):
+    start(app(page="ui/study.py"))
+    shrunk = small_catalog()
+    shrunk.questions.pop("s1")
+    monkeypatch.setattr("ui.catalog.load_catalog", lambda: shrunk)
+    st.cache_resource.clear()
+    at = app(page="ui/study.py")
+    assert not at.exception, at.exception
+    assert "could not be resumed and was closed" in text(at)
+    assert at.button(key="study_start")
