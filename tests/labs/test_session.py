@@ -321,3 +321,18 @@ def test_build_runs_the_setup_script_and_fails_loudly(lab, catalog):
 def with_lab(catalog, lab):
     """``catalog`` plus (or with a replaced) ``lab``, for tests that need content the repo does not ship."""
     return dataclasses.replace(catalog, labs={**catalog.labs, lab.id: Located(lab, "test", None)})
+
+
+def test_build_injects_the_setup_faults(catalog):
+    lab = catalog.lab("lab-switch-names")
+    fault = lab.setup.faults[0]
+    backend = build_emulated(lab, catalog, FakeBackend)
+    names = [s.Name for s in backend.snapshot().host(fault.host).Switches]
+    assert fault.new_name in names and fault.switch not in names
+
+
+def test_build_reports_a_fault_that_does_not_apply(lab, catalog):
+    fault = catalog.lab("lab-switch-names").setup.faults[0].model_copy(update={"switch": "NoSuchSwitch"})
+    bad = lab.model_copy(update={"setup": lab.setup.model_copy(update={"faults": [fault]})})
+    with pytest.raises(BuildError, match="fault switch_renamed on HV2 cannot be injected"):
+        build_emulated(bad, catalog, FakeBackend)
