@@ -34,7 +34,7 @@ emulator); on one without (real hosts), ``reset_lab`` runs the lab's ``cleanup``
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from engine.hyperv.lab import Lab as HyperVLab
