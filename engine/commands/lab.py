@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.content.loader import load_catalog
+from engine.errors import ContentError
 from engine.labs.build import BackendUnavailable, BuildError, build_emulated, emulated_factory, winrm_factory
 from engine.labs.junit import SuiteRun, to_junit
 from engine.labs.session import CheckReport, LabSession, NeedsFirst, SessionError, needs_order
@@ -84,6 +85,17 @@ def main(argv: list[str]) -> int:
     except (BuildError, SessionError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
+    except ContentError as exc:  # an invalid targets file: file:line problems, as validate prints them
+        print(exc, file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # A real host that cannot be reached is a failed check, not a crash; the WinRM module is only loaded
+        # (and its errors only possible) when --target names a targets file.
+        winrm = sys.modules.get("engine.backends.winrm")
+        if winrm is not None and isinstance(exc, winrm.WinRMBackendError):
+            print(f"{PROG}: {exc}", file=sys.stderr)
+            return 1
+        raise
 
 
 def _lab(catalog, lab_id: str):

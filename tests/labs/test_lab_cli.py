@@ -203,3 +203,27 @@ def test_selftest_says_what_failed(capsys, monkeypatch, catalog):
     assert "FAIL lab-broken simultaneous: the solution failed on the logon host: The term 'Frobnicate-VM'" in out
     assert "FAIL lab-broken networks: after the solution 1 check(s) fail" in out
     assert "selftest: 1 labs, 3 failure(s)" in out
+
+
+def test_unreachable_real_host_is_a_failed_check_not_a_crash(capsys, monkeypatch, tmp_path):
+    winrm = pytest.importorskip("engine.backends.winrm")
+
+    class Unreachable:
+        """A WinRMBackend stand-in whose host does not answer."""
+
+        def __init__(self, targets) -> None:
+            self.targets = targets
+
+        def snapshot(self):
+            raise winrm.HostUnreachableError("HV1", "cannot connect to http://hv1.contoso.com:5985/wsman")
+
+    monkeypatch.setattr(lab_command, "winrm_factory", lambda: Unreachable)
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("HV1: {host: hv1.contoso.com}\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", LAB, "--target", str(targets))
+    assert code == 1 and "targets.yaml:1: HV1.username_env: required key is missing" in err  # invalid content
+    targets.write_text("HV1: {host: hv1.contoso.com, username_env: U, password_env: P}\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", LAB, "--step", "enable", "--target", str(targets))
+    assert code == 1 and "Traceback" not in err
+    assert err.strip().splitlines() == ["python -m engine lab: HV1: cannot connect to "
+                                        "http://hv1.contoso.com:5985/wsman"]
