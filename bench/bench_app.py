@@ -18,6 +18,7 @@ TIMEOUT = 60
 
 
 def _app(page: str, start_key: str, **values):
+    """The app on ``page`` after setting number inputs ``values`` and pressing ``start_key``."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()

@@ -30,6 +30,7 @@ def _finish(sid: int, session: ExamSession) -> None:
 
 @st.fragment(run_every=timedelta(seconds=1))
 def _countdown(session: ExamSession) -> None:
+    """Time left, redrawn every second on its own; at zero the whole page reruns and submits."""
     if session.tick():
         st.rerun(scope="app")  # time is up: the full page run records the automatic submission
     left = session.remaining()
@@ -45,6 +46,7 @@ def _label(entry) -> str:
 
 
 def _sitting(sid: int, session: ExamSession) -> None:
+    """The current item: its widgets (saved on every change), the flag, and the ways to move."""
     top, submit = st.columns([3, 1], vertical_alignment="center")
     with top:
         _countdown(session)
@@ -88,6 +90,7 @@ def _sitting(sid: int, session: ExamSession) -> None:
 
 
 def _review_screen(sid: int, session: ExamSession) -> None:
+    """Answered, unanswered and flagged items at a glance, a way back to each, and the submit button."""
     _countdown(session)
     entries = session.review_list()
     unanswered = [e for e in entries if not e.answered]
@@ -117,6 +120,7 @@ def _review_screen(sid: int, session: ExamSession) -> None:
 
 
 def _start() -> None:
+    """What a form is, the form number (seed) and the start button."""
     exam = catalog().exam
     st.markdown(f"**{exam.title}** · {exam.form_size} items · {exam.duration_minutes} minutes · pass mark "
                 f"{exam.passing_score} of {exam.max_score}. The clock keeps running if you leave the page.")

@@ -34,6 +34,7 @@ def _signed_in() -> LearnerInfo | None:
 
 
 def _choose(name: str) -> LearnerInfo:
+    """The profile called ``name`` (created on first use), remembered as the last one used."""
     info = store().learner(name)
     store().set_setting(LAST_SETTING, name)
     return info

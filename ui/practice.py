@@ -34,16 +34,19 @@ def flow(kind: str) -> bool:
 
 
 def _summary(kind: str, totals) -> None:
+    """The totals of the session just finished and the ways on."""
     st.success(f"Session finished: {totals.correct} of {totals.graded} right, {totals.points:.1f} points, "
                f"certainty marks {totals.marks:+d}.", icon=":material/flag:")
     if totals.revealed or totals.skipped:
         st.caption(f"{totals.revealed} answer(s) shown · {totals.skipped} not graded")
+    st.page_link("ui/review.py", label="See what is due for review", icon=":material/replay:")
     if st.button("Start another session", key=f"{kind}_again", icon=":material/replay:"):
         st.session_state.pop(f"_done:{kind}")
         st.rerun()
 
 
 def _item(kind: str, session) -> None:
+    """The current item with its answer widgets, the actions, and the feedback once answered or shown."""
     item = session.current()
     question = item.question
     qid = question.id
