@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import LabError
+from engine.powershell.objects import PSObject
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MAX_LINE = 69  # PowerShell trims quoted source lines so "+ " plus dots still fit an 80-column console
@@ -133,6 +134,18 @@ class ErrorRecord:
 
     def __str__(self) -> str:
         return self.message
+
+    def ps_adapt(self) -> PSObject:
+        """The record as scripts see it (``$_.Exception.Message``, ``$_.FullyQualifiedErrorId`` …)."""
+        exception = PSObject([("Message", self.message)], [self.reason, "System.Exception"], mutable=False,
+                             display=self.message)
+        category = PSObject([("Category", self.category), ("Activity", self.activity), ("Reason", self.reason),
+                             ("TargetName", self.target_name), ("TargetType", self.target_type)],
+                            ["System.Management.Automation.ErrorCategoryInfo"], mutable=False,
+                            display=self.category_info)
+        return PSObject([("Exception", exception), ("TargetObject", self.target_object), ("CategoryInfo", category),
+                         ("FullyQualifiedErrorId", self.fqid)],
+                        ["System.Management.Automation.ErrorRecord"], mutable=False, display=self.message)
 
 
 class ParseError(Exception):
