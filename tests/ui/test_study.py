@@ -96,7 +96,9 @@ def test_show_answer_counts_as_not_known_and_next_rates_it_again(small):
 
 
 def test_end_of_session_shows_totals_and_filters_follow_history(small):
-    at = start(app(page="ui/study.py"), limit=1)
+    at = app(page="ui/study.py")
+    at.multiselect(key="study_objectives").set_value(["1.1"])  # no command item: the miss must be graded
+    at = start(at, limit=1)
     qid = current_id(at)
     answer(at, small.question(qid), "study", right=False)
     at.run().button(key="study_submit").click().run()
