@@ -1,0 +1,338 @@
+"""Failover Clustering cmdlets (the FailoverClusters module of Windows Server 2012 R2) over the emulated lab.
+
+Get-Cluster, Get-ClusterNode, Get-ClusterGroup, Get-ClusterSharedVolume, Get-ClusterNetwork and
+Get-ClusterResource show the cluster as :meth:`engine.hyperv.Lab.snapshot` holds it; Suspend-/Resume-ClusterNode,
+Move-ClusterVirtualMachineRole and Add-ClusterVirtualMachineRole each call one operation of the lab's cluster
+mixin; ``(Get-Cluster).DrainOnShutdown = 0`` runs the lab's ``set_cluster`` through a property setter.
+Without ``-Cluster`` (or with ``-Cluster .``) a cmdlet addresses the cluster of the computer it runs on.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from engine.backends.emulated.context import attempt, caller_of, lab_of, names
+from engine.errors import LabError
+from engine.hyperv.catalogue import error
+from engine.hyperv.labstate import ClusterState
+from engine.powershell.convert import ConversionError, to_integer
+from engine.powershell.objects import PSObject
+from engine.powershell.registry import Cmdlet, Param, Registry
+from engine.powershell.views import Column
+
+NS = "Microsoft.FailoverClusters.PowerShell"
+CLUSTER, NODE, GROUP = f"{NS}.Cluster", f"{NS}.ClusterNode", f"{NS}.ClusterGroup"
+CSV, NETWORK, RESOURCE = f"{NS}.ClusterSharedVolume", f"{NS}.ClusterNetwork", f"{NS}.ClusterResource"
+MIGRATION_TYPES = ("TurnOff", "Quick", "Shutdown", "ShutdownForce", "Live")
+FAILBACK = ("Immediate", "Policy", "NoFailback")
+_CLUSTER_PARAMS = (Param("InputObject", "psobject", pipeline=True), Param("Cluster", "string"))
+
+
+def _command_class(cmdlet: str) -> str:
+    return f"{NS}.{cmdlet.replace('-', '')}Command"
+
+
+# --- objects -------------------------------------------------------------------------------------------------
+def _cluster_state(ctx, name: str | None) -> ClusterState | None:
+    """The snapshot of the cluster a cmdlet addresses (``name``, else the caller's), or None after an error."""
+    lab = lab_of(ctx)
+    # set_cluster with no change is the lab's one way to resolve "the local cluster" (see the report).
+    found = attempt(ctx, lab.set_cluster, None if name in (None, ".") else name, caller=caller_of(ctx))
+    return None if found is None else lab.snapshot().cluster(found.name)
+
+
+def cluster_object(ctx, state: ClusterState) -> PSObject:
+    """A ``Cluster`` whose DrainOnShutdown is settable: ``(Get-Cluster).DrainOnShutdown = 0``."""
+    lab, caller = lab_of(ctx), caller_of(ctx)
+    world = lab.world.cluster(state.Name)
+    domain = lab.world.host(state.Nodes[0].Name).domain if state.Nodes else None
+
+    def set_drain(value: Any) -> int:
+        try:
+            value = to_integer(value, "System.UInt32")
+        except ConversionError:
+            pass  # the lab rejects what is not 0 or 1 with its own message
+        return lab.set_cluster(state.Name, drain_on_shutdown=value, caller=caller).drain_on_shutdown
+
+    props = [("Name", state.Name), ("Domain", domain), ("DrainOnShutdown", state.DrainOnShutdown)]
+    props += sorted(world.settings.items())
+    return PSObject(props, [CLUSTER], setters={"DrainOnShutdown": set_drain}, ref=world)
+
+
+def node_object(ctx, state: ClusterState, name: str) -> PSObject:
+    index, node = next((i, n) for i, n in enumerate(state.Nodes) if n.Name.lower() == name.lower())
+    ref = lab_of(ctx).world.cluster(state.Name).node(node.Name)
+    return PSObject([("Name", node.Name), ("Id", str(index + 1)), ("State", node.State),
+                     ("DrainStatus", node.DrainStatus), ("NodeName", node.Name), ("Cluster", state.Name)],
+                    [NODE], ref=ref)
+
+
+def group_object(ctx, state: ClusterState, name: str) -> PSObject:
+    group = next(g for g in state.Groups if g.Name.lower() == name.lower())
+    return PSObject([("Name", group.Name), ("OwnerNode", group.OwnerNode), ("State", group.State),
+                     ("Priority", group.Priority), ("GroupType", group.GroupType), ("IsCoreGroup", False),
+                     ("Cluster", state.Name)], [GROUP], ref=lab_of(ctx).world.vm(group.Name))
+
+
+def _csv_objects(state: ClusterState) -> list[PSObject]:
+    return [PSObject([("Name", v.Name), ("State", v.State), ("OwnerNode", v.OwnerNode),
+                      ("SharedVolumeInfo", [PSObject([("FriendlyVolumeName", i.FriendlyVolumeName)],
+                                                     [f"{NS}.ClusterSharedVolumeInfo"]) for i in v.SharedVolumeInfo]),
+                      ("Cluster", state.Name)], [CSV]) for v in state.SharedVolumes]
+
+
+def _network_objects(state: ClusterState) -> list[PSObject]:
+    return [PSObject([("Name", n.Name), ("State", n.State), ("Role", n.Role), ("Address", n.Address),
+                      ("Cluster", state.Name)], [NETWORK]) for n in state.Networks]
+
+
+def _resource_objects(state: ClusterState) -> list[PSObject]:
+    """Each clustered VM's two resources: the VM and its configuration (as Failover Clustering creates them)."""
+    out = []
+    for g in state.Groups:
+        for kind, online in (("Virtual Machine", g.State), ("Virtual Machine Configuration", "Online")):
+            out.append(PSObject([("Name", f"{kind} {g.Name}"), ("State", online), ("OwnerGroup", g.Name),
+                                 ("ResourceType", kind), ("OwnerNode", g.OwnerNode), ("Cluster", state.Name)],
+                                [RESOURCE]))
+    return out
+
+
+def _pick(ctx, objects: list[PSObject], wanted: list[str], missing) -> None:
+    """Write the objects named in ``wanted`` (all when empty); ``missing(name)`` is the LabError of an unknown one."""
+    if not wanted:
+        ctx.write_output(objects, enumerate=True)
+        return
+    for name in wanted:
+        found = [o for o in objects if o["Name"].lower() == name.lower()]
+        if found:
+            ctx.write_output(found, enumerate=True)
+        else:
+            ctx.write_error(missing(name))
+
+
+def _input_cluster(params: dict) -> str | None:
+    """-Cluster, or the cluster of a Cluster/ClusterNode/ClusterGroup piped in as -InputObject."""
+    obj = params.get("InputObject")
+    if isinstance(obj, PSObject) and obj.has("Cluster"):
+        return obj["Cluster"]
+    if isinstance(obj, PSObject) and CLUSTER in obj.type_names:
+        return obj["Name"]
+    return params.get("Cluster")
+
+
+# --- Get-* ----------------------------------------------------------------------------------------------------
+def get_cluster(ctx, params: dict) -> None:
+    state = _cluster_state(ctx, params.get("Name"))
+    if state is not None:
+        ctx.write_output(cluster_object(ctx, state))
+
+
+def get_cluster_node(ctx, params: dict) -> None:
+    state = _cluster_state(ctx, _input_cluster(params))
+    if state is None:
+        return
+    nodes = [node_object(ctx, state, n.Name) for n in state.Nodes]
+    _pick(ctx, nodes, names(params.get("Name")),
+          lambda n: error("cluster.node_not_found", target=n, name=n, cluster=state.Name))
+
+
+def get_cluster_group(ctx, params: dict) -> None:
+    state = _cluster_state(ctx, _input_cluster(params))
+    if state is None:
+        return
+    groups = [group_object(ctx, state, g.Name) for g in state.Groups]
+    obj = params.get("InputObject")
+    if isinstance(obj, PSObject) and NODE in obj.type_names:  # Get-ClusterNode HV1 | Get-ClusterGroup
+        groups = [g for g in groups if g["OwnerNode"].lower() == obj["Name"].lower()]
+    _pick(ctx, groups, names(params.get("Name")), lambda n: error("cluster.group_not_found", target=n, name=n))
+
+
+def _not_found_text(ctx, kind: str, name: str, cluster: str) -> None:
+    # The lab's catalogue has no entry for unknown volumes and resources (see the report): our own words.
+    ctx.write_error(f'The cluster {kind} "{name}" was not found in cluster "{cluster}".', error_id="ClusterCmdletException",
+                    category="ObjectNotFound", reason="ClusterCmdletException", target=name)
+
+
+def get_cluster_shared_volume(ctx, params: dict) -> None:
+    state = _cluster_state(ctx, _input_cluster(params))
+    if state is None:
+        return
+    for name in names(params.get("Name")) or [None]:
+        found = [v for v in _csv_objects(state) if name is None or v["Name"].lower() == name.lower()]
+        if found:
+            ctx.write_output(found, enumerate=True)
+        else:
+            _not_found_text(ctx, "shared volume", name, state.Name)
+
+
+def get_cluster_network(ctx, params: dict) -> None:
+    state = _cluster_state(ctx, _input_cluster(params))
+    if state is None:
+        return
+    _pick(ctx, _network_objects(state), names(params.get("Name")),
+          lambda n: error("cluster.network_not_found", target=n, name=n, cluster=state.Name))
+
+
+def get_cluster_resource(ctx, params: dict) -> None:
+    state = _cluster_state(ctx, _input_cluster(params))
+    if state is None:
+        return
+    resources = _resource_objects(state)
+    obj = params.get("InputObject")
+    if isinstance(obj, PSObject) and GROUP in obj.type_names:  # Get-ClusterGroup VM1 | Get-ClusterResource
+        resources = [r for r in resources if r["OwnerGroup"].lower() == obj["Name"].lower()]
+    for name in names(params.get("Name")) or [None]:
+        found = [r for r in resources if name is None or r["Name"].lower() == name.lower()]
+        if found:
+            ctx.write_output(found, enumerate=True)
+        else:
+            _not_found_text(ctx, "resource", name, state.Name)
+
+
+# --- nodes ----------------------------------------------------------------------------------------------------
+def _node_names(params: dict) -> list[str]:
+    obj = params.get("InputObject")
+    if isinstance(obj, PSObject) and NODE in obj.type_names:
+        return [obj["Name"]]
+    return names(params.get("Name"))
+
+
+def suspend_cluster_node(ctx, params: dict) -> None:
+    lab, cluster = lab_of(ctx), _input_cluster(params)
+    for name in _node_names(params) or [caller_of(ctx).computer or "."]:
+        if not ctx.should_process(name, "Suspend-ClusterNode"):
+            continue
+        # -ForceDrain implies a drain; the lab has no "force" variant (see the report).
+        node = attempt(ctx, lab.suspend_node, name, drain=bool(params.get("Drain") or params.get("ForceDrain")),
+                       target_node=params.get("TargetNode"), wait=bool(params.get("Wait")),
+                       cluster=None if cluster == "." else cluster, caller=caller_of(ctx))
+        if node is not None:
+            state = lab.snapshot().cluster(lab.world.cluster_of(node.name).name)
+            ctx.write_output(node_object(ctx, state, node.name))
+
+
+def resume_cluster_node(ctx, params: dict) -> None:
+    lab, cluster = lab_of(ctx), _input_cluster(params)
+    for name in _node_names(params) or [caller_of(ctx).computer or "."]:
+        node = attempt(ctx, lab.resume_node, name, failback=params.get("Failback"),
+                       cluster=None if cluster == "." else cluster, caller=caller_of(ctx))
+        if node is not None:
+            state = lab.snapshot().cluster(lab.world.cluster_of(node.name).name)
+            ctx.write_output(node_object(ctx, state, node.name))
+
+
+# --- roles ----------------------------------------------------------------------------------------------------
+def _vm_name_by_id(ctx, vm_id: str) -> str | None:
+    found = next((v.Name for v in lab_of(ctx).snapshot().VMs if v.Id.lower() == vm_id.strip("{}").lower()), None)
+    if found is None:
+        ctx.write_error(error("cluster.group_not_found", target=vm_id, name=vm_id))
+    return found
+
+
+def move_cluster_vm_role(ctx, params: dict) -> None:
+    lab, cluster = lab_of(ctx), params.get("Cluster")
+    obj = params.get("InputObject")
+    name = params.get("Name") or (obj["Name"] if isinstance(obj, PSObject) and obj.has("Name") else None)
+    if name is None and params.get("VMId"):
+        name = _vm_name_by_id(ctx, params["VMId"])
+    if name is None:
+        return
+    try:
+        # -Wait 0 returns as soon as the move has started; any other -Wait blocks until it ends (see the report).
+        lab.move_cluster_vm_role(name, params.get("Node"), migration_type=params.get("MigrationType") or "Live",
+                                 cluster=None if cluster == "." else cluster, as_job=params.get("Wait") == 0,
+                                 caller=caller_of(ctx))
+    except LabError as err:
+        ctx.write_error(err)
+        return
+    vm = lab.world.vm(name)
+    ctx.write_output(group_object(ctx, lab.snapshot().cluster(vm.cluster), vm.name))
+
+
+def add_cluster_vm_role(ctx, params: dict) -> None:
+    lab = lab_of(ctx)
+    vm_name = params.get("VMName") or params.get("VirtualMachine")
+    if vm_name is None and params.get("VMId"):
+        vm_name = _vm_name_by_id(ctx, params["VMId"])
+    if vm_name is None:
+        return
+    cluster = _input_cluster(params)
+    vm = attempt(ctx, lab.add_cluster_vm_role, vm_name, cluster=None if cluster == "." else cluster,
+                 caller=caller_of(ctx))
+    if vm is not None:
+        ctx.write_output(group_object(ctx, lab.snapshot().cluster(vm.cluster), vm.name))
+
+
+# --- registration ---------------------------------------------------------------------------------------------
+def _getter(name: str, impl, synopsis: str, noun: str) -> Cmdlet:
+    return Cmdlet(name, _command_class(name), impl,
+                  [Param("Name", "string[]", position=0), *_CLUSTER_PARAMS], module="FailoverClusters",
+                  synopsis=synopsis,
+                  syntax=f"{name} [[-Name] <StringCollection>] [-InputObject <PSObject>] [-Cluster <String>]",
+                  output_type=noun)
+
+
+def register(registry: Registry) -> None:
+    """Register the Failover Clustering cmdlets and their default views."""
+    cmdlets = [
+        Cmdlet("Get-Cluster", _command_class("Get-Cluster"), get_cluster,
+               [Param("Name", "string", position=0), Param("Domain", "string"),
+                Param("InputObject", "psobject", pipeline=True)], module="FailoverClusters", output_type=CLUSTER,
+               synopsis="Gets a failover cluster: the local one, or the one named. Its DrainOnShutdown property "
+                        "can be assigned.",
+               syntax="Get-Cluster [[-Name] <String>] [-Domain <String>] [-InputObject <PSObject>]"),
+        _getter("Get-ClusterNode", get_cluster_node, "Lists the nodes of a cluster with their state (Up, Down, "
+                "Paused) and drain status.", NODE),
+        _getter("Get-ClusterGroup", get_cluster_group, "Lists the clustered roles (groups) of a cluster, with "
+                "the node that owns each.", GROUP),
+        _getter("Get-ClusterSharedVolume", get_cluster_shared_volume, "Lists the Cluster Shared Volumes of a "
+                "cluster and the node that coordinates each.", CSV),
+        _getter("Get-ClusterNetwork", get_cluster_network, "Lists the networks a cluster uses, with their state "
+                "and role.", NETWORK),
+        _getter("Get-ClusterResource", get_cluster_resource, "Lists the resources of a cluster (for a clustered "
+                "VM: the virtual machine and its configuration).", RESOURCE),
+        Cmdlet("Suspend-ClusterNode", _command_class("Suspend-ClusterNode"), suspend_cluster_node,
+               [Param("Name", "string[]", position=0), Param("TargetNode", "string", position=1),
+                Param("Drain", "switch"), Param("ForceDrain", "switch"), Param("Wait", "switch"),
+                *_CLUSTER_PARAMS], module="FailoverClusters", supports_should_process=True, output_type=NODE,
+               synopsis="Pauses a cluster node; with -Drain its roles move to other nodes first (-Wait blocks "
+                        "until they have).",
+               syntax="Suspend-ClusterNode [[-Name] <StringCollection>] [-Drain] [-ForceDrain] [-Wait] "
+                      "[[-TargetNode] <String>] [-InputObject <PSObject>] [-Cluster <String>] [-WhatIf] [-Confirm]"),
+        Cmdlet("Resume-ClusterNode", _command_class("Resume-ClusterNode"), resume_cluster_node,
+               [Param("Name", "string[]", position=0),
+                Param("Failback", "enum", position=1, values=FAILBACK,
+                      type_name=f"{NS}.ResumeClusterNodeFailbackType"), *_CLUSTER_PARAMS],
+               module="FailoverClusters", output_type=NODE,
+               synopsis="Brings a paused cluster node back into service; -Failback Immediate moves its drained "
+                        "roles back.",
+               syntax="Resume-ClusterNode [[-Name] <StringCollection>] [[-Failback] {Immediate | Policy | "
+                      "NoFailback}] [-InputObject <PSObject>] [-Cluster <String>]"),
+        Cmdlet("Move-ClusterVirtualMachineRole", _command_class("Move-ClusterVirtualMachineRole"),
+               move_cluster_vm_role,
+               [Param("Name", "string", position=0), Param("Node", "string", position=1),
+                Param("MigrationType", "enum", values=MIGRATION_TYPES, type_name=f"{NS}.VmMigrationType"),
+                Param("VMId", "string", pipeline_by_name=True), Param("Wait", "int"),
+                Param("InputObject", "psobject", pipeline=True), Param("Cluster", "string")],
+               module="FailoverClusters", output_type=GROUP,
+               synopsis="Moves a clustered virtual machine to another node (live migration unless -MigrationType "
+                        "says otherwise).",
+               syntax="Move-ClusterVirtualMachineRole [[-Name] <String>] [[-Node] <String>] [-MigrationType "
+                      "{TurnOff | Quick | Shutdown | ShutdownForce | Live}] [-VMId <Guid>] [-Wait <Int32>] "
+                      "[-InputObject <PSObject>] [-Cluster <String>]"),
+        Cmdlet("Add-ClusterVirtualMachineRole", _command_class("Add-ClusterVirtualMachineRole"), add_cluster_vm_role,
+               [Param("VMName", "string", position=0, pipeline_by_name=True),
+                Param("VirtualMachine", "string", aliases=["VM"]), Param("VMId", "string", pipeline_by_name=True),
+                Param("Name", "string"), *_CLUSTER_PARAMS], module="FailoverClusters", output_type=GROUP,
+               synopsis="Makes a virtual machine on a cluster node highly available (a clustered role).",
+               syntax="Add-ClusterVirtualMachineRole [-Name <String>] [[-VMName] <String>] [-VirtualMachine "
+                      "<String>] [-VMId <Guid>] [-InputObject <PSObject>] [-Cluster <String>]"),
+    ]
+    for cmdlet in cmdlets:
+        registry.register(cmdlet)
+    views = registry.views
+    views.table(CLUSTER, "Name")
+    views.table(NODE, "Name", Column("ID", "Id"), "State")
+    views.table(GROUP, "Name", "OwnerNode", "State")
+    views.table(CSV, "Name", "State", Column("Node", "OwnerNode"))
+    views.table(NETWORK, "Name", "State")
+    views.table(RESOURCE, "Name", "State", Column("Group", "OwnerGroup"), "ResourceType")
