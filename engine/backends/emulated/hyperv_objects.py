@@ -87,6 +87,15 @@ def adapter_object(vm: VM, adapter: Adapter) -> PSObject:
     return next(o for o in adapter_objects(vm) if o.ref is adapter)
 
 
+def refresh_adapter(obj: PSObject) -> PSObject:
+    """Bring a ``VMNetworkAdapter`` object up to date with its adapter after a change, in place (the object may
+    be a report's Source, whose planned VM is not in the lab), and return it."""
+    owner = VM(name=obj["VMName"], id=obj["VMId"], host=obj["ComputerName"], adapters=[obj.ref])
+    for name, value in adapter_objects(owner)[0].items():
+        obj.add(name, value)
+    return obj
+
+
 def processor_object(vm: VM) -> PSObject:
     """A ``VMProcessor`` (``ref`` is the VM, which owns the settings)."""
     info = observe_vm(vm)
