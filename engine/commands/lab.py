@@ -306,6 +306,8 @@ def _selftest_lab(catalog, lab, factory) -> list[tuple[bool, str]]:
     for step in needs_order(lab):
         try:
             problem = _selftest_step(session, step)
+        except NeedsFirst as blocked:
+            problem = f"not tested: it needs {', '.join(blocked.missing)}, which failed above"
         except Exception as exc:
             problem = f"{type(exc).__name__}: {exc}"
         out.append((problem is None, f"{step.id}: " + (problem or "fails before, passes after the solution; "

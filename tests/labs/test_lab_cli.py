@@ -189,6 +189,7 @@ def test_selftest_proves_a_lab(capsys):
 def test_selftest_says_what_failed(capsys, monkeypatch, catalog):
     lab = catalog.lab(LAB)
     steps = list(lab.steps)
+    steps[0] = steps[0].model_copy(update={"solution": "Enable-VMMigration -ComputerName HV2, HV9"})
     steps[1] = steps[1].model_copy(update={"solution": "Set-VMHost -ComputerName HV1 "
                                                        "-VirtualMachineMigrationAuthenticationType Kerberos"})
     steps[2] = steps[2].model_copy(update={"solution": "Frobnicate-VM"})
@@ -202,7 +203,9 @@ def test_selftest_says_what_failed(capsys, monkeypatch, catalog):
            "VirtualMachineMigrationAuthenticationType is CredSSP, expected Kerberos" in out
     assert "FAIL lab-broken simultaneous: the solution failed on the logon host: The term 'Frobnicate-VM'" in out
     assert "FAIL lab-broken networks: after the solution 1 check(s) fail" in out
-    assert "selftest: 1 labs, 3 failure(s)" in out
+    assert "FAIL lab-broken enable: the solution failed on the logon host: " in out
+    assert "FAIL lab-broken performance: not tested: it needs enable, which failed above" in out
+    assert "selftest: 1 labs, 5 failure(s)" in out
 
 
 def test_unreachable_real_host_is_a_failed_check_not_a_crash(capsys, monkeypatch, tmp_path):
