@@ -139,3 +139,15 @@ def test_a_session_whose_items_left_the_bank_is_closed_with_a_message(small, mon
     assert not at.exception, at.exception
     assert "could not be resumed and was closed" in text(at)
     assert at.button(key="study_start")
+
+
+def test_a_dropdown_stem_shows_numbered_blanks_that_the_selectboxes_name(small):
+    at = go_to(start(app(page="ui/study.py")), "d1")
+    assert "Run [ 1 ] with [ 2 ] to do it." in text(at)
+    assert [at.selectbox(key=f"study_d1_{b}").label for b in ("cmd", "param")] == ["Blank [ 1 ]", "Blank [ 2 ]"]
+
+
+def test_an_order_item_is_built_in_the_order_chosen(small):
+    at = go_to(start(app(page="ui/study.py")), "o1")
+    at.multiselect(key="study_o1").set_value(["b", "a"]).run()
+    assert "1. option b\n2. option a" in text(at)
