@@ -148,8 +148,9 @@ def get_cluster_group(ctx, params: dict) -> None:
 
 def _not_found_text(ctx, kind: str, name: str, cluster: str) -> None:
     # The lab's catalogue has no entry for unknown volumes and resources (see the report): our own words.
-    ctx.write_error(f'The cluster {kind} "{name}" was not found in cluster "{cluster}".', error_id="ClusterCmdletException",
-                    category="ObjectNotFound", reason="ClusterCmdletException", target=name)
+    ctx.write_error(f'The cluster {kind} "{name}" was not found in cluster "{cluster}".',
+                    error_id="ClusterCmdletException", category="ObjectNotFound", reason="ClusterCmdletException",
+                    target=name)
 
 
 def get_cluster_shared_volume(ctx, params: dict) -> None:
