@@ -179,12 +179,15 @@ class Binder:
             self._store(bound, chosen[0], chosen[1])
             args.pop(0)
         if args:
-            rest = next((p for p in params if p.remaining and p.name not in bound.params and p.in_sets(bound.sets)),
-                        None)
-            if rest is None:
+            # ValueFromRemainingArguments collects the leftovers, after what it got by position (Write-Output a b c)
+            rest = next((p for p in params if p.remaining and p.in_sets(bound.sets)), None)
+            if rest is None or (rest.name in bound.params and not rest.is_array):
                 raise BindingError(f"A positional parameter cannot be found that accepts argument "
                                    f"'{to_string(args[0].value)}'.", "PositionalParameterNotFound")
             values = [a.value for a in args]
+            if rest.name in bound.params:
+                earlier = bound.params.pop(rest.name)
+                values = (earlier if isinstance(earlier, list) else [earlier]) + values
             self._store(bound, rest, self.convert(rest, values if rest.is_array else values[0], True, args[0].extent))
 
     # -------------------------------------------------------------------------------------- parameter sets

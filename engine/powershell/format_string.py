@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from engine.powershell.convert import ConversionError, to_number, to_string
@@ -39,33 +40,41 @@ def format_value(value: Any, spec: str) -> str:
     if not spec or isinstance(value, str) or value is None:
         return to_string(value)
     try:
-        number = to_number(value)
-    except ConversionError:
+        return _format_number(to_number(value), spec, value)
+    except (ConversionError, ArithmeticError, ValueError):  # not a number, or infinity/NaN
         return to_string(value)
+
+
+def _format_number(number: int | float, spec: str, value: Any) -> str:
     m = _STANDARD.fullmatch(spec)
     if m:
         kind, digits = m.group(1), m.group(2)
         upper = kind.upper()
         if upper == "N":
-            return f"{number:,.{int(digits or 2)}f}"
+            return f"{_away(number, int(digits or 2)):,}"
         if upper == "F":
-            return f"{number:.{int(digits or 2)}f}"
+            return f"{_away(number, int(digits or 2))}"
         if upper == "D":
             return f"{int(number):0{int(digits or 1)}d}"
         if upper == "X":
             return format(int(number), f"0{int(digits or 1)}{'X' if kind == 'X' else 'x'}")
         if upper == "P":
-            return f"{number * 100:,.{int(digits or 2)}f} %"
+            return f"{_away(number * 100, int(digits or 2)):,} %"
         if upper == "C":
-            return f"${number:,.{int(digits or 2)}f}"
+            return f"${_away(number, int(digits or 2)):,}"
         if upper == "E":
             return format(number, f".{int(digits or 6)}{'E' if kind == 'E' else 'e'}")
         return to_string(number)
     if _CUSTOM.fullmatch(spec):
         whole, _, frac = spec.partition(".")
         decimals = len(frac.replace(",", ""))
-        text = f"{number:{',' if ',' in whole else ''}.{decimals}f}"
+        text = f"{_away(number, decimals):{',' if ',' in whole else ''}}"
         int_part, dot, frac_part = text.partition(".")
         int_part = int_part.rjust(whole.count("0"), "0")
         return int_part + (dot + frac_part if decimals else "")
     return to_string(value)
+
+
+def _away(number: int | float, digits: int) -> Decimal:
+    """Round like .NET number formatting: halves away from zero, on the shortest decimal form of the value."""
+    return Decimal(repr(number)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)

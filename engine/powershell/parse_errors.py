@@ -71,6 +71,8 @@ def _keyword_rule(job, tok, at_end, prev, before, after, text, here):
         return f"Missing statement body in {word} loop.", "MissingLoopStatement", after(prev)
     frame = job.frames[-1]
     word = job.keyword_parens.get(frame.start) if frame.kind == "paren" else None
+    if not word and not at_end and tok.type == "RPAREN":  # the failing ')' itself closed the keyword's '('
+        word = job.keyword_parens.get(tok.start_pos)
     if not word:
         return None
     lower = word.lower()
@@ -104,6 +106,10 @@ def _operator_rule(job, tok, at_end, prev, before, after, text, here):
             return "An empty pipe element is not allowed.", "EmptyPipeElement", here
         return None
     kind = prev.type
+    if kind == "HKEY":
+        return "Missing '=' operator after key in hash literal.", "MissingEqualsInHashLiteral", after(prev)
+    if kind == "ASSIGN" and before is not None and before.type == "HKEY":
+        return "Missing statement after '=' in hash literal.", "MissingStatementInHashLiteral", after(prev)
     binary = kind in _BINARY or (kind in ("PLUS", "MINUS") and before is not None and before.type in _VALUE_END)
     if binary or kind == "ASSIGN":
         return (f"You must provide a value expression following the '{text(prev)}' operator.",
@@ -140,9 +146,8 @@ def _frame_rule(job, tok, at_end, prev, before, after, text, here):
             return "Array index expression is missing or not valid.", "MissingArrayIndexExpression", after(prev)
         return "Missing ']' after array index expression.", "MissingEndSquareBracket", after(prev)
     if frame.kind == "hash":
-        if prev is not None and prev.type == "HKEY" or (not at_end and tok.type not in _CLOSERS and prev is not None
-                                                          and prev.type in _VALUE_END and before is not None
-                                                          and before.type in ("HASHSTART", "_SEP")):
+        if not at_end and tok.type not in _CLOSERS and prev is not None and prev.type in _VALUE_END \
+                and before is not None and before.type in ("HASHSTART", "_SEP"):
             return "Missing '=' operator after key in hash literal.", "MissingEqualsInHashLiteral", after(prev)
         if wrong_end:
             opener = Extent(job.source, frame.start, frame.end)
