@@ -115,8 +115,7 @@ def register(registry: Registry) -> None:
     register_views(registry)
     registry.register(hyperv_cmdlet(
         "Get-VMHost", get_vm_host, [_COMPUTERS], output_type=HOST,
-        synopsis="Shows a Hyper-V host with its live migration and default storage settings.",
-        syntax="Get-VMHost [[-ComputerName] <String[]>] [<CommonParameters>]"))
+        synopsis="Shows a Hyper-V host with its live migration and default storage settings."))
     registry.register(hyperv_cmdlet(
         "Set-VMHost", set_vm_host, [
             _COMPUTERS,
@@ -128,46 +127,32 @@ def register(registry: Registry) -> None:
                   type_name=PERFORMANCE),
             Param("VirtualMachinePath", "string"), Param("VirtualHardDiskPath", "string"), _PASSTHRU],
         supports_should_process=True, output_type=HOST,
-        synopsis="Changes a Hyper-V host's live migration settings and its default folders for VMs and disks.",
-        syntax="Set-VMHost [[-ComputerName] <String[]>] [-MaximumStorageMigrations <UInt32>] "
-               "[-MaximumVirtualMachineMigrations <UInt32>] [-UseAnyNetworkForMigration <Boolean>] "
-               "[-VirtualHardDiskPath <String>] [-VirtualMachineMigrationAuthenticationType <MigrationAuthenticationType>] "
-               "[-VirtualMachineMigrationPerformanceOption <VMMigrationPerformance>] [-VirtualMachinePath <String>] "
-               "[-Passthru] [-WhatIf] [-Confirm] [<CommonParameters>]"))
+        synopsis="Changes a Hyper-V host's live migration settings and its default folders for VMs and disks."))
     for verb, operation_name, what in (("Enable", "enable_migration", "Allows"),
                                        ("Disable", "disable_migration", "Stops")):
         registry.register(hyperv_cmdlet(
             f"{verb}-VMMigration", _migration_switch(operation_name), [_COMPUTERS, _PASSTHRU],
             supports_should_process=True, output_type=HOST,
-            synopsis=f"{what} incoming and outgoing live migrations of VMs that are not clustered on a host.",
-            syntax=f"{verb}-VMMigration [[-ComputerName] <String[]>] [-Passthru] [-WhatIf] [-Confirm] "
-                   "[<CommonParameters>]"))
+            synopsis=f"{what} incoming and outgoing live migrations of VMs that are not clustered on a host."))
     registry.register(hyperv_cmdlet(
         "Add-VMMigrationNetwork", add_migration_network, [
             _NAMED_COMPUTERS, Param("Subnet", "string", mandatory=True, position=0),
             Param("Priority", "uint", position=1), _PASSTHRU],
         supports_should_process=True, output_type=MIGRATION_NETWORK,
-        synopsis="Lets a host accept incoming live migrations on one more subnet.",
-        syntax="Add-VMMigrationNetwork [-ComputerName <String[]>] [-Subnet] <String> [[-Priority] <UInt32>] "
-               "[-Passthru] [-WhatIf] [-Confirm] [<CommonParameters>]"))
+        synopsis="Lets a host accept incoming live migrations on one more subnet."))
     registry.register(hyperv_cmdlet(
         "Get-VMMigrationNetwork", get_migration_network, [
             _NAMED_COMPUTERS, Param("Subnet", "string[]", position=0)],
         output_type=MIGRATION_NETWORK,
-        synopsis="Lists the subnets a host accepts incoming live migrations on, most preferred first.",
-        syntax="Get-VMMigrationNetwork [-ComputerName <String[]>] [[-Subnet] <String[]>] [<CommonParameters>]"))
+        synopsis="Lists the subnets a host accepts incoming live migrations on, most preferred first."))
     registry.register(hyperv_cmdlet(
         "Set-VMMigrationNetwork", set_migration_network, [
             _NAMED_COMPUTERS, Param("Subnet", "string", mandatory=True, position=0),
             Param("NewSubnet", "string", position=1), Param("NewPriority", "uint"), _PASSTHRU],
         supports_should_process=True, output_type=MIGRATION_NETWORK,
-        synopsis="Changes the subnet or the preference order of a live migration network.",
-        syntax="Set-VMMigrationNetwork [-ComputerName <String[]>] [-Subnet] <String> [[-NewSubnet] <String>] "
-               "[-NewPriority <UInt32>] [-Passthru] [-WhatIf] [-Confirm] [<CommonParameters>]"))
+        synopsis="Changes the subnet or the preference order of a live migration network."))
     registry.register(hyperv_cmdlet(
         "Remove-VMMigrationNetwork", remove_migration_network, [
             _NAMED_COMPUTERS, Param("Subnet", "string", mandatory=True, position=0)],
         supports_should_process=True,
-        synopsis="Stops a host from accepting live migrations on a subnet.",
-        syntax="Remove-VMMigrationNetwork [-ComputerName <String[]>] [-Subnet] <String> [-WhatIf] [-Confirm] "
-               "[<CommonParameters>]"))
+        synopsis="Stops a host from accepting live migrations on a subnet."))

@@ -119,9 +119,7 @@ def register(registry: Registry) -> None:
             Param("Name", "string[]", position=0, aliases=("SwitchName",)),
             Param("SwitchType", "enum[]", values=SWITCH_TYPES, type_name="Microsoft.HyperV.PowerShell.VMSwitchType"),
             Param("ComputerName", "string[]")],
-        output_type=SWITCH, synopsis="Lists the virtual switches of Hyper-V hosts.",
-        syntax="Get-VMSwitch [[-Name] <String[]>] [-SwitchType <VMSwitchType[]>] [-ComputerName <String[]>] "
-               "[<CommonParameters>]"))
+        output_type=SWITCH, synopsis="Lists the virtual switches of Hyper-V hosts."))
     registry.register(hyperv_cmdlet(
         "Rename-VMSwitch", rename_vm_switch, [
             Param("Name", "string", sets=["SwitchName"], mandatory=True, position=0),
@@ -130,11 +128,7 @@ def register(registry: Registry) -> None:
                   pipeline=True),
             Param("NewName", "string", mandatory=True, position=1), _PASSTHRU],
         default_set="SwitchName", supports_should_process=True, output_type=SWITCH,
-        synopsis="Gives a virtual switch a new name; connected adapters follow it.",
-        syntax="Rename-VMSwitch [-Name] <String> [-NewName] <String> [-ComputerName <String[]>] [-Passthru] "
-               "[-WhatIf] [-Confirm] [<CommonParameters>]\n"
-               "Rename-VMSwitch [-VMSwitch] <VMSwitch> [-NewName] <String> [-Passthru] [-WhatIf] [-Confirm] "
-               "[<CommonParameters>]"))
+        synopsis="Gives a virtual switch a new name; connected adapters follow it."))
     registry.register(hyperv_cmdlet(
         "Get-VMNetworkAdapter", get_vm_network_adapter, [
             Param("VMName", "string[]", sets=["VMName"], mandatory=True, position=0),
@@ -144,36 +138,21 @@ def register(registry: Registry) -> None:
             Param("All", "switch", sets=["All"], mandatory=True),
             Param("ComputerName", "string[]", sets=["VMName", "All"])],
         default_set="VMName", output_type=NETWORK_ADAPTER,
-        synopsis="Lists the network adapters of virtual machines and the switches they connect to.",
-        syntax="Get-VMNetworkAdapter [-VMName] <String[]> [[-Name] <String>] [-ComputerName <String[]>] "
-               "[<CommonParameters>]\nGet-VMNetworkAdapter [-VM] <VirtualMachine[]> [[-Name] <String>] "
-               "[<CommonParameters>]\nGet-VMNetworkAdapter -All [-ComputerName <String[]>] [<CommonParameters>]"))
+        synopsis="Lists the network adapters of virtual machines and the switches they connect to."))
     registry.register(hyperv_cmdlet(
         "Connect-VMNetworkAdapter", _adapter_cmdlet("connect_adapter", lambda p: {"switch_name": p["SwitchName"]}),
         _by_name(1) + [Param("SwitchName", "string", sets=["Name"], mandatory=True, position=2),
                        Param("SwitchName", "string", sets=["Object"], mandatory=True, position=1), _PASSTHRU],
         default_set="Name", supports_should_process=True, output_type=NETWORK_ADAPTER,
-        synopsis="Connects VM network adapters to a virtual switch.",
-        syntax="Connect-VMNetworkAdapter [-VMName] <String[]> [[-Name] <String[]>] [-SwitchName] <String> "
-               "[-ComputerName <String[]>] [-Passthru] [-WhatIf] [-Confirm] [<CommonParameters>]\n"
-               "Connect-VMNetworkAdapter [-VMNetworkAdapter] <VMNetworkAdapter[]> [-SwitchName] <String> "
-               "[-Passthru] [-WhatIf] [-Confirm] [<CommonParameters>]"))
+        synopsis="Connects VM network adapters to a virtual switch."))
     registry.register(hyperv_cmdlet(
         "Disconnect-VMNetworkAdapter", _adapter_cmdlet("disconnect_adapter", lambda p: {}), _by_name(1) + [_PASSTHRU],
         default_set="Name", supports_should_process=True, output_type=NETWORK_ADAPTER,
-        synopsis="Disconnects VM network adapters from their virtual switch.",
-        syntax="Disconnect-VMNetworkAdapter [-VMName] <String[]> [[-Name] <String[]>] [-ComputerName <String[]>] "
-               "[-Passthru] [-WhatIf] [-Confirm] [<CommonParameters>]\n"
-               "Disconnect-VMNetworkAdapter [-VMNetworkAdapter] <VMNetworkAdapter[]> [-Passthru] [-WhatIf] "
-               "[-Confirm] [<CommonParameters>]"))
+        synopsis="Disconnects VM network adapters from their virtual switch."))
     registry.register(hyperv_cmdlet(
         "Set-VMNetworkAdapter",
         _adapter_cmdlet("set_adapter", lambda p: {"not_monitored_in_cluster": p.get("NotMonitoredInCluster")}),
         _by_name(None) + [Param("NotMonitoredInCluster", "bool"), _PASSTHRU],
         default_set="Name", supports_should_process=True, output_type=NETWORK_ADAPTER,
         synopsis="Changes VM network adapter settings, such as whether the cluster protects the VM's network "
-                 "(NotMonitoredInCluster).",
-        syntax="Set-VMNetworkAdapter [-VMName] <String[]> [-Name <String>] [-ComputerName <String[]>] "
-               "[-NotMonitoredInCluster <Boolean>] [-Passthru] [-WhatIf] [-Confirm] [<CommonParameters>]\n"
-               "Set-VMNetworkAdapter [-VMNetworkAdapter] <VMNetworkAdapter[]> [-NotMonitoredInCluster <Boolean>] "
-               "[-Passthru] [-WhatIf] [-Confirm] [<CommonParameters>]"))
+                 "(NotMonitoredInCluster)."))

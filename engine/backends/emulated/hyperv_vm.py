@@ -99,12 +99,6 @@ def get_vm_snapshot(ctx, params: dict) -> None:
                 ctx.write_output(checkpoint)
 
 
-def _power_syntax(name: str, extra: str = "") -> str:
-    tail = f"{extra}[-Passthru] [-WhatIf] [-Confirm] [<CommonParameters>]"
-    return (f"{name} [-Name] <String[]> [-ComputerName <String[]>] {tail}\n"
-            f"{name} [-VM] <VirtualMachine[]> {tail}")
-
-
 def register(registry: Registry) -> None:
     """Register the VM cmdlets."""
     registry.register(hyperv_cmdlet(
@@ -113,9 +107,7 @@ def register(registry: Registry) -> None:
             Param("Id", "string", sets=["Id"], position=0, mandatory=True),
             Param("ComputerName", "string[]")],
         default_set="Name", output_type=VIRTUAL_MACHINE,
-        synopsis="Lists the virtual machines of one or more Hyper-V hosts.",
-        syntax="Get-VM [[-Name] <String[]>] [-ComputerName <String[]>] [<CommonParameters>]\n"
-               "Get-VM [-Id] <Guid> [-ComputerName <String[]>] [<CommonParameters>]"))
+        synopsis="Lists the virtual machines of one or more Hyper-V hosts."))
     power = (("Start-VM", "start_vm", "Starts a virtual machine, or resumes one that was saved.", []),
              ("Stop-VM", "stop_vm", "Shuts down, turns off or saves a virtual machine.",
               [Param("Force", "switch"), Param("TurnOff", "switch"), Param("Save", "switch")]),
@@ -125,13 +117,10 @@ def register(registry: Registry) -> None:
     for name, operation_name, synopsis, extra in power:
         registry.register(hyperv_cmdlet(
             name, _power(operation_name), _vm_sets() + extra + [_PASSTHRU], default_set="Name",
-            supports_should_process=True, output_type=VIRTUAL_MACHINE, synopsis=synopsis,
-            syntax=_power_syntax(name, "[-Force] [-TurnOff] [-Save] " if extra else "")))
+            supports_should_process=True, output_type=VIRTUAL_MACHINE, synopsis=synopsis))
     registry.register(hyperv_cmdlet(
         "Get-VMProcessor", get_vm_processor, _vm_sets("VMName", "VMName"), default_set="VMName",
-        output_type=PROCESSOR, synopsis="Shows the virtual processor settings of virtual machines.",
-        syntax="Get-VMProcessor [-VMName] <String[]> [-ComputerName <String[]>] [<CommonParameters>]\n"
-               "Get-VMProcessor [-VM] <VirtualMachine[]> [<CommonParameters>]"))
+        output_type=PROCESSOR, synopsis="Shows the virtual processor settings of virtual machines."))
     registry.register(hyperv_cmdlet(
         "Set-VMProcessor", set_vm_processor, _vm_sets("VMName", "VMName") + [
             Param("VMProcessor", "psobject[]", type_name=PROCESSOR, sets=["VMProcessor"], mandatory=True,
@@ -140,24 +129,14 @@ def register(registry: Registry) -> None:
             Param("CompatibilityForOlderOperatingSystemsEnabled", "bool"), _PASSTHRU],
         default_set="VMName", supports_should_process=True, output_type=PROCESSOR,
         synopsis="Changes a VM's virtual processors, including processor compatibility for migration; the VM "
-                 "must be off.",
-        syntax="Set-VMProcessor [-VMName] <String[]> [-ComputerName <String[]>] [-Count <Int64>] "
-               "[-CompatibilityForMigrationEnabled <Boolean>] [-CompatibilityForOlderOperatingSystemsEnabled "
-               "<Boolean>] [-Passthru] [-WhatIf] [-Confirm] [<CommonParameters>]\n"
-               "Set-VMProcessor [-VM] <VirtualMachine[]> [...same settings...]\n"
-               "Set-VMProcessor [-VMProcessor] <VMProcessor[]> [...same settings...]"))
+                 "must be off."))
     registry.register(hyperv_cmdlet(
         "Get-VMHardDiskDrive", get_vm_hard_disk_drive, _vm_sets("VMName", "VMName") + [
             Param("ControllerType", "enum", values=("IDE", "SCSI"), type_name="Microsoft.HyperV.PowerShell.ControllerType"),
             Param("ControllerNumber", "int"), Param("ControllerLocation", "int")],
         default_set="VMName", output_type=HARD_DISK,
-        synopsis="Lists the virtual hard disks attached to virtual machines.",
-        syntax="Get-VMHardDiskDrive [-VMName] <String[]> [-ComputerName <String[]>] [-ControllerType "
-               "<ControllerType>] [-ControllerNumber <Int32>] [-ControllerLocation <Int32>] [<CommonParameters>]\n"
-               "Get-VMHardDiskDrive [-VM] <VirtualMachine[]> [...same filters...]"))
+        synopsis="Lists the virtual hard disks attached to virtual machines."))
     registry.register(hyperv_cmdlet(
         "Get-VMSnapshot", get_vm_snapshot, _vm_sets("VMName", "VMName") + [Param("Name", "string", position=1)],
         default_set="VMName", output_type=SNAPSHOT,
-        synopsis="Lists the checkpoints (snapshots) of virtual machines.",
-        syntax="Get-VMSnapshot [-VMName] <String[]> [[-Name] <String>] [-ComputerName <String[]>] "
-               "[<CommonParameters>]\nGet-VMSnapshot [-VM] <VirtualMachine[]> [[-Name] <String>] [<CommonParameters>]"))
+        synopsis="Lists the checkpoints (snapshots) of virtual machines."))
