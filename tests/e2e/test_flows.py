@@ -96,3 +96,26 @@ def test_pages_fit_a_phone(browser, app_url):
         assert width <= 390, f"the page scrolls sideways ({width}px)"
     finally:
         context.close()
+
+
+def test_study_can_be_started_and_answered_from_the_keyboard(page, app_url):
+    """Tab reaches the buttons and Enter presses them: the flow works without a mouse."""
+    open_page(page, f"{app_url}/study?learner=keyboard")
+    page.wait_for_load_state("networkidle")
+
+    def tab_to(label: str) -> None:
+        """Press Tab until the button labelled ``label`` has the focus."""
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            focused = page.evaluate("[document.activeElement.tagName, document.activeElement.innerText || '']")
+            if focused[0] == "BUTTON" and label in focused[1]:
+                return
+        raise AssertionError(f"Tab never reached {label!r}")
+
+    tab_to("Start studying")
+    page.keyboard.press("Enter")
+    page.get_by_text("Item 1 of").first.wait_for()
+    wait_idle(page)
+    tab_to("Show answer")
+    page.keyboard.press("Enter")
+    page.get_by_text("Answer shown").first.wait_for()
