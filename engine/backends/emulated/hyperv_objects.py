@@ -230,6 +230,7 @@ def find_vms(ctx, vm_names: Any, computer_name: Any = None) -> list[VM]:
 
 def vms_of(ctx, params: dict, name_param: str = "VMName") -> list[VM]:
     """The VMs a cmdlet targets: its -VM objects, else its name parameter on -ComputerName."""
-    if params.get("VM"):
-        return [obj.ref for obj in params["VM"]]
+    given = params.get("VM")
+    if given:
+        return [obj.ref for obj in (given if isinstance(given, list) else [given])]
     return find_vms(ctx, params.get(name_param), params.get("ComputerName"))
