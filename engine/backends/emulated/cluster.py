@@ -8,6 +8,7 @@ Without ``-Cluster`` (or with ``-Cluster .``) a cmdlet addresses the cluster of 
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from engine.backends.emulated.context import attempt, caller_of, lab_of, names
@@ -22,8 +23,13 @@ from engine.powershell.views import Column
 NS = "Microsoft.FailoverClusters.PowerShell"
 CLUSTER, NODE, GROUP = f"{NS}.Cluster", f"{NS}.ClusterNode", f"{NS}.ClusterGroup"
 CSV, NETWORK, RESOURCE = f"{NS}.ClusterSharedVolume", f"{NS}.ClusterNetwork", f"{NS}.ClusterResource"
+RESOURCE_TYPE, PARAMETER = f"{NS}.ClusterResourceType", f"{NS}.ClusterParameter"
+#: The resource types of a clustered VM; "Virtual Machine" carries the live-migration network settings.
+VM_RESOURCE_TYPES = ("Virtual Machine", "Virtual Machine Configuration")
+EXCLUDE = "MigrationExcludeNetworks"
 MIGRATION_TYPES = ("TurnOff", "Quick", "Shutdown", "ShutdownForce", "Live")
 FAILBACK = ("Immediate", "Policy", "NoFailback")
+_NETWORK_IDS = uuid.UUID("3c1e4a52-7d0b-5e7f-8d3a-70412c1a0000")
 _CLUSTER_PARAMS = (Param("InputObject", "psobject", pipeline=True), Param("Cluster", "string"))
 
 
@@ -80,9 +86,15 @@ def _csv_objects(state: ClusterState) -> list[PSObject]:
                       ("Cluster", state.Name)], [CSV]) for v in state.SharedVolumes]
 
 
+def network_id(cluster: str, network: str) -> str:
+    """A cluster network's Id (deterministic, so a saved script naming it keeps working)."""
+    return str(uuid.uuid5(_NETWORK_IDS, f"{cluster}/{network}".lower()))
+
+
 def _network_objects(state: ClusterState) -> list[PSObject]:
-    return [PSObject([("Name", n.Name), ("State", n.State), ("Role", n.Role), ("Address", n.Address),
-                      ("Cluster", state.Name)], [NETWORK]) for n in state.Networks]
+    return [PSObject([("Name", n.Name), ("Id", network_id(state.Name, n.Name)), ("State", n.State),
+                      ("Role", n.Role), ("Address", n.Address), ("Cluster", state.Name)], [NETWORK])
+            for n in state.Networks]
 
 
 def _resource_objects(state: ClusterState) -> list[PSObject]:
@@ -97,7 +109,7 @@ def _resource_objects(state: ClusterState) -> list[PSObject]:
 
 
 def _pick(ctx, objects: list[PSObject], wanted: list[str], missing) -> None:
-    """Write the objects named in ``wanted`` (all when empty); ``missing(name)`` is the LabError of an unknown one."""
+    """Write the objects named in ``wanted`` (all when empty); ``missing(name)`` reports an unknown one."""
     if not wanted:
         ctx.write_output(objects, enumerate=True)
         return
@@ -106,7 +118,7 @@ def _pick(ctx, objects: list[PSObject], wanted: list[str], missing) -> None:
         if found:
             ctx.write_output(found, enumerate=True)
         else:
-            ctx.write_error(missing(name))
+            missing(name)
 
 
 def _input_cluster(params: dict) -> str | None:
@@ -132,7 +144,7 @@ def get_cluster_node(ctx, params: dict) -> None:
         return
     nodes = [node_object(ctx, state, n.Name) for n in state.Nodes]
     _pick(ctx, nodes, names(params.get("Name")),
-          lambda n: error("cluster.node_not_found", target=n, name=n, cluster=state.Name))
+          lambda n: ctx.write_error(error("cluster.node_not_found", target=n, name=n, cluster=state.Name)))
 
 
 def get_cluster_group(ctx, params: dict) -> None:
@@ -143,7 +155,8 @@ def get_cluster_group(ctx, params: dict) -> None:
     obj = params.get("InputObject")
     if isinstance(obj, PSObject) and NODE in obj.type_names:  # Get-ClusterNode HV1 | Get-ClusterGroup
         groups = [g for g in groups if g["OwnerNode"].lower() == obj["Name"].lower()]
-    _pick(ctx, groups, names(params.get("Name")), lambda n: error("cluster.group_not_found", target=n, name=n))
+    _pick(ctx, groups, names(params.get("Name")),
+          lambda n: ctx.write_error(error("cluster.group_not_found", target=n, name=n)))
 
 
 def _not_found_text(ctx, kind: str, name: str, cluster: str) -> None:
@@ -157,12 +170,8 @@ def get_cluster_shared_volume(ctx, params: dict) -> None:
     state = _cluster_state(ctx, _input_cluster(params))
     if state is None:
         return
-    for name in names(params.get("Name")) or [None]:
-        found = [v for v in _csv_objects(state) if name is None or v["Name"].lower() == name.lower()]
-        if found:
-            ctx.write_output(found, enumerate=True)
-        else:
-            _not_found_text(ctx, "shared volume", name, state.Name)
+    _pick(ctx, _csv_objects(state), names(params.get("Name")),
+          lambda n: _not_found_text(ctx, "shared volume", n, state.Name))
 
 
 def get_cluster_network(ctx, params: dict) -> None:
@@ -170,7 +179,7 @@ def get_cluster_network(ctx, params: dict) -> None:
     if state is None:
         return
     _pick(ctx, _network_objects(state), names(params.get("Name")),
-          lambda n: error("cluster.network_not_found", target=n, name=n, cluster=state.Name))
+          lambda n: ctx.write_error(error("cluster.network_not_found", target=n, name=n, cluster=state.Name)))
 
 
 def get_cluster_resource(ctx, params: dict) -> None:
@@ -181,20 +190,60 @@ def get_cluster_resource(ctx, params: dict) -> None:
     obj = params.get("InputObject")
     if isinstance(obj, PSObject) and GROUP in obj.type_names:  # Get-ClusterGroup VM1 | Get-ClusterResource
         resources = [r for r in resources if r["OwnerGroup"].lower() == obj["Name"].lower()]
-    for name in names(params.get("Name")) or [None]:
-        found = [r for r in resources if name is None or r["Name"].lower() == name.lower()]
-        if found:
-            ctx.write_output(found, enumerate=True)
-        else:
-            _not_found_text(ctx, "resource", name, state.Name)
+    _pick(ctx, resources, names(params.get("Name")), lambda n: _not_found_text(ctx, "resource", n, state.Name))
+
+
+# --- live migration networks (Failover Cluster Manager > Networks > Live Migration Settings) ------------------
+def get_cluster_resource_type(ctx, params: dict) -> None:
+    state = _cluster_state(ctx, _input_cluster(params))
+    if state is None:
+        return
+    types = [PSObject([("Name", t), ("DisplayName", t), ("Cluster", state.Name)], [RESOURCE_TYPE])
+             for t in VM_RESOURCE_TYPES]
+    _pick(ctx, types, names(params.get("Name")), lambda n: _not_found_text(ctx, "resource type", n, state.Name))
+
+
+def _parameters(state: ClusterState, resource_type: str) -> list[PSObject]:
+    """The private properties of a resource type the lab models: the VM type's live-migration networks."""
+    if resource_type != "Virtual Machine":
+        return []
+    ids = {n.Name: network_id(state.Name, n.Name) for n in state.Networks}
+    values = [(EXCLUDE, ";".join(ids[n.Name] for n in state.Networks if not n.LiveMigration)),
+              ("MigrationNetworkOrder", ";".join(ids[n.Name] for n in state.Networks if n.LiveMigration))]
+    return [PSObject([("ClusterObject", resource_type), ("Name", name), ("IsReadOnly", False),
+                      ("ParameterType", "String"), ("Value", value)], [PARAMETER]) for name, value in values]
+
+
+def get_cluster_parameter(ctx, params: dict) -> None:
+    target = params["InputObject"]
+    state = _cluster_state(ctx, target["Cluster"])
+    if state is not None:
+        _pick(ctx, _parameters(state, target["Name"]), names(params.get("Name")),
+              lambda n: _not_found_text(ctx, "parameter", n, state.Name))
+
+
+def set_cluster_parameter(ctx, params: dict) -> None:
+    """Set-ClusterParameter MigrationExcludeNetworks on the "Virtual Machine" resource type: each cluster network
+    whose Id is listed stops carrying live migrations, the others carry them."""
+    target, lab = params["InputObject"], lab_of(ctx)
+    state = _cluster_state(ctx, target["Cluster"])
+    if state is None:
+        return
+    if target["Name"] != "Virtual Machine" or params["Name"].lower() != EXCLUDE.lower():
+        _not_found_text(ctx, "parameter", params["Name"], state.Name)
+        return
+    value = params.get("Value")
+    excluded = {i.strip().lower() for i in (";".join(map(str, names(value)))).split(";") if i.strip()}
+    for network in state.Networks:
+        live = network_id(state.Name, network.Name) not in excluded
+        attempt(ctx, lab.set_cluster_network, network.Name, live_migration=live, cluster=state.Name,
+                caller=caller_of(ctx))
 
 
 # --- nodes ----------------------------------------------------------------------------------------------------
 def _node_names(params: dict) -> list[str]:
     obj = params.get("InputObject")
-    if isinstance(obj, PSObject) and NODE in obj.type_names:
-        return [obj["Name"]]
-    return names(params.get("Name"))
+    return [obj["Name"]] if obj is not None else names(params.get("Name"))
 
 
 def suspend_cluster_node(ctx, params: dict) -> None:
@@ -291,10 +340,28 @@ def register(registry: Registry) -> None:
                 "and role.", NETWORK),
         _getter("Get-ClusterResource", get_cluster_resource, "Lists the resources of a cluster (for a clustered "
                 "VM: the virtual machine and its configuration).", RESOURCE),
+        _getter("Get-ClusterResourceType", get_cluster_resource_type, "Lists the resource types of a cluster; "
+                "the Virtual Machine type holds the live-migration network settings.", RESOURCE_TYPE),
+        Cmdlet("Get-ClusterParameter", _command_class("Get-ClusterParameter"), get_cluster_parameter,
+               [Param("Name", "string[]", position=0),
+                Param("InputObject", "psobject", mandatory=True, pipeline=True, type_name=RESOURCE_TYPE),
+                Param("Cluster", "string")], module="FailoverClusters", output_type=PARAMETER,
+               synopsis="Shows the private properties of a cluster resource type, such as the networks live "
+                        "migration must not use (MigrationExcludeNetworks).",
+               syntax="Get-ClusterParameter [[-Name] <StringCollection>] -InputObject <PSObject> [-Cluster <String>]"),
+        Cmdlet("Set-ClusterParameter", _command_class("Set-ClusterParameter"), set_cluster_parameter,
+               [Param("Name", "string", mandatory=True, position=0), Param("Value", "object", position=1),
+                Param("InputObject", "psobject", mandatory=True, pipeline=True, type_name=RESOURCE_TYPE),
+                Param("Cluster", "string")], module="FailoverClusters",
+               synopsis="Changes a private property of a cluster resource type; MigrationExcludeNetworks (network "
+                        "Ids separated by ';') chooses the networks live migration avoids.",
+               syntax="Set-ClusterParameter [-Name] <String> [[-Value] <PSObject>] -InputObject <PSObject> "
+                      "[-Cluster <String>]"),
         Cmdlet("Suspend-ClusterNode", _command_class("Suspend-ClusterNode"), suspend_cluster_node,
                [Param("Name", "string[]", position=0), Param("TargetNode", "string", position=1),
                 Param("Drain", "switch"), Param("ForceDrain", "switch"), Param("Wait", "switch"),
-                *_CLUSTER_PARAMS], module="FailoverClusters", supports_should_process=True, output_type=NODE,
+                Param("InputObject", "psobject", pipeline=True, type_name=NODE), Param("Cluster", "string")],
+               module="FailoverClusters", supports_should_process=True, output_type=NODE,
                synopsis="Pauses a cluster node; with -Drain its roles move to other nodes first (-Wait blocks "
                         "until they have).",
                syntax="Suspend-ClusterNode [[-Name] <StringCollection>] [-Drain] [-ForceDrain] [-Wait] "
@@ -302,7 +369,8 @@ def register(registry: Registry) -> None:
         Cmdlet("Resume-ClusterNode", _command_class("Resume-ClusterNode"), resume_cluster_node,
                [Param("Name", "string[]", position=0),
                 Param("Failback", "enum", position=1, values=FAILBACK,
-                      type_name=f"{NS}.ResumeClusterNodeFailbackType"), *_CLUSTER_PARAMS],
+                      type_name=f"{NS}.ResumeClusterNodeFailbackType"),
+                Param("InputObject", "psobject", pipeline=True, type_name=NODE), Param("Cluster", "string")],
                module="FailoverClusters", output_type=NODE,
                synopsis="Brings a paused cluster node back into service; -Failback Immediate moves its drained "
                         "roles back.",
@@ -313,7 +381,7 @@ def register(registry: Registry) -> None:
                [Param("Name", "string", position=0), Param("Node", "string", position=1),
                 Param("MigrationType", "enum", values=MIGRATION_TYPES, type_name=f"{NS}.VmMigrationType"),
                 Param("VMId", "string", pipeline_by_name=True), Param("Wait", "int"),
-                Param("InputObject", "psobject", pipeline=True), Param("Cluster", "string")],
+                Param("InputObject", "psobject", pipeline=True, type_name=GROUP), Param("Cluster", "string")],
                module="FailoverClusters", output_type=GROUP,
                synopsis="Moves a clustered virtual machine to another node (live migration unless -MigrationType "
                         "says otherwise).",
@@ -323,7 +391,8 @@ def register(registry: Registry) -> None:
         Cmdlet("Add-ClusterVirtualMachineRole", _command_class("Add-ClusterVirtualMachineRole"), add_cluster_vm_role,
                [Param("VMName", "string", position=0, pipeline_by_name=True),
                 Param("VirtualMachine", "string", aliases=["VM"]), Param("VMId", "string", pipeline_by_name=True),
-                Param("Name", "string"), *_CLUSTER_PARAMS], module="FailoverClusters", output_type=GROUP,
+                Param("Name", "string"), Param("InputObject", "psobject", pipeline=True, type_name=CLUSTER),
+                Param("Cluster", "string")], module="FailoverClusters", output_type=GROUP,
                synopsis="Makes a virtual machine on a cluster node highly available (a clustered role).",
                syntax="Add-ClusterVirtualMachineRole [-Name <String>] [[-VMName] <String>] [-VirtualMachine "
                       "<String>] [-VMId <Guid>] [-InputObject <PSObject>] [-Cluster <String>]"),
@@ -337,3 +406,5 @@ def register(registry: Registry) -> None:
     views.table(CSV, "Name", "State", Column("Node", "OwnerNode"))
     views.table(NETWORK, "Name", "State")
     views.table(RESOURCE, "Name", "State", Column("Group", "OwnerGroup"), "ResourceType")
+    views.table(RESOURCE_TYPE, "Name", "DisplayName")
+    views.table(PARAMETER, Column("Object", "ClusterObject"), "Name", "Value", Column("Type", "ParameterType"))

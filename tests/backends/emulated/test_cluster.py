@@ -261,3 +261,44 @@ def test_add_role_twice_fails():
     assert result.errors[0].lab_error.id == "cluster.already_clustered"
     assert result.errors[0].fqid == ("Add-ClusterVirtualMachineRole,"
                                      "Microsoft.FailoverClusters.PowerShell.AddClusterVirtualMachineRoleCommand")
+
+
+def test_move_role_of_a_vm_piped_from_get_vm_binds_its_vm_id():
+    backend = cluster()
+    backend.run("Get-VM VM1 | Move-ClusterVirtualMachineRole -Node HV2")
+    assert backend.snapshot().vm("VM1").ComputerName == "HV2"
+
+
+def test_suspend_cluster_node_takes_only_nodes_from_the_pipeline():
+    backend = cluster()
+    result = backend.run("Get-ClusterGroup VM1 | Suspend-ClusterNode")
+    assert result.errors[0].fqid == "InputObjectNotBound,Microsoft.FailoverClusters.PowerShell.SuspendClusterNodeCommand"
+    assert [n.State for n in backend.snapshot().cluster("CLU1").Nodes] == ["Up", "Up"]
+
+
+# --- live migration networks ----------------------------------------------------------------------------------
+VM_TYPE = "Get-ClusterResourceType 'Virtual Machine'"
+
+
+def test_live_migration_networks_are_parameters_of_the_virtual_machine_resource_type():
+    backend = cluster()
+    result = backend.run(f"$ids = @{{}}; Get-ClusterNetwork | ForEach-Object {{ $ids[$_.Id] = $_.Name }}; "
+                         f"({VM_TYPE} | Get-ClusterParameter MigrationExcludeNetworks).Value -split ';' | "
+                         "ForEach-Object { $ids[$_] }")
+    assert result.output == ["Cluster Network 1"]  # live_migration: false in the topology
+
+
+def test_set_cluster_parameter_excludes_networks_from_live_migration():
+    backend = cluster()
+    result = backend.run(f"{VM_TYPE} | Set-ClusterParameter -Name MigrationExcludeNetworks -Value "
+                         "((Get-ClusterNetwork | Where-Object Name -ne 'Cluster Network 3').Id -join ';')")
+    assert not result.had_errors, result.text
+    assert [(n.Name, n.LiveMigration) for n in backend.snapshot().cluster("CLU1").Networks] == [
+        ("Cluster Network 1", False), ("Cluster Network 2", False), ("Cluster Network 3", True)]
+
+
+def test_set_cluster_parameter_unknown_name():
+    backend = cluster()
+    result = backend.run(f"{VM_TYPE} | Set-ClusterParameter -Name Foo -Value 1")
+    assert result.errors[0].render().splitlines()[0] == (
+        'Set-ClusterParameter : The cluster parameter "Foo" was not found in cluster "CLU1".')
