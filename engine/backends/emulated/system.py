@@ -99,13 +99,22 @@ def get_net_adapter(ctx, params: dict) -> None:
                 ctx.write_error(error("netadapter.not_found", target=pattern, name=pattern))
 
 
+def _matching(ctx, session: str | None, pattern: str) -> list[str]:
+    """The adapter names a -Name pattern stands for on a host (a plain name stands for itself)."""
+    if not any(c in pattern for c in "*?["):
+        return [pattern]
+    state = _host_state(ctx, session)
+    return [] if state is None else [a.Name for a in state.NetAdapters
+                                     if fnmatch.fnmatchcase(a.Name.lower(), pattern.lower())]
+
+
 def _set_adapters(ctx, params: dict, enabled: bool) -> None:
     lab, caller = lab_of(ctx), caller_of(ctx)
-    targets: list[tuple[str | None, str]] = []
-    for obj in names(params.get("InputObject")):
-        targets.append(obj.ref)  # (host, adapter) of an adapter from Get-NetAdapter
+    # (host, adapter): from Get-NetAdapter objects, else each -Name / -InterfaceDescription on each -CimSession
+    targets: list[tuple[str | None, str]] = [obj.ref for obj in names(params.get("InputObject"))]
     for session in _computers(params.get("CimSession")) if not targets else []:
-        targets += [(session, n) for n in names(params.get("Name")) + names(params.get("InterfaceDescription"))]
+        for pattern in names(params.get("Name")) + names(params.get("InterfaceDescription")):
+            targets += [(session, n) for n in _matching(ctx, session, pattern)]
     action = "Enable-NetAdapter" if enabled else "Disable-NetAdapter"
     for host, name in targets:
         if not ctx.should_process(name, action):

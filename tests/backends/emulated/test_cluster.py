@@ -272,7 +272,8 @@ def test_move_role_of_a_vm_piped_from_get_vm_binds_its_vm_id():
 def test_suspend_cluster_node_takes_only_nodes_from_the_pipeline():
     backend = cluster()
     result = backend.run("Get-ClusterGroup VM1 | Suspend-ClusterNode")
-    assert result.errors[0].fqid == "InputObjectNotBound,Microsoft.FailoverClusters.PowerShell.SuspendClusterNodeCommand"
+    assert result.errors[0].fqid == ("InputObjectNotBound,"
+                                     "Microsoft.FailoverClusters.PowerShell.SuspendClusterNodeCommand")
     assert [n.State for n in backend.snapshot().cluster("CLU1").Nodes] == ["Up", "Up"]
 
 

@@ -100,6 +100,12 @@ def test_disable_net_adapter_by_name():
     assert (result.text, nic_status(backend, "HV1", "LM")) == ("", "Disabled")
 
 
+def test_disable_net_adapter_with_a_wildcard():
+    backend = lab()
+    backend.run("Disable-NetAdapter -Name M* -Confirm:$false")
+    assert (nic_status(backend, "HV1", "Mgmt"), nic_status(backend, "HV1", "LM")) == ("Disabled", "Up")
+
+
 def test_disable_net_adapter_on_another_computer():
     backend = lab()
     backend.run("Disable-NetAdapter LM -CimSession HV2 -Confirm:$false")
