@@ -7,12 +7,17 @@ acted on where it lives. Power-state rules and processor rules are the lab's (``
 from __future__ import annotations
 
 import fnmatch
+import functools
+from typing import Callable
 
 from engine.backends.emulated.context import attempt, caller_of, lab_of
 from engine.backends.emulated.hyperv_objects import (
     HARD_DISK, PROCESSOR, SNAPSHOT, VIRTUAL_MACHINE, computers, find_vms, hard_disk_objects, hyperv_cmdlet,
     processor_object, snapshot_objects, vm_object, vms_of,
 )
+from engine.errors import LabError
+from engine.hyperv.state import VM
+from engine.powershell.jobs import Job
 from engine.powershell.registry import Param, Registry
 
 _PASSTHRU = Param("Passthru", "switch")
@@ -41,18 +46,35 @@ def get_vm(ctx, params: dict) -> None:
                     ctx.write_output(vm_object(vm))
 
 
+def _finished_job(ctx, operation: Callable[[], VM], passthru: bool) -> Job:
+    """-AsJob for a power change: the lab applies it at once, so the job is finished when the cmdlet returns it."""
+    job = Job(ctx.command_text)
+    try:
+        done = operation()
+    except LabError as err:
+        job.add_error(err)
+        job.finish("Failed")
+    else:
+        if passthru:
+            job.add_result(vm_object(done))
+        job.finish("Completed")
+    return job
+
+
 def _power(operation_name: str):
     """A power cmdlet: one lab operation per targeted VM, the VM written with -Passthru."""
     def run(ctx, params: dict) -> None:
         lab, caller = lab_of(ctx), caller_of(ctx)
-        name = operation_name
-        if params.get("Save"):
-            name = "save_vm"
+        name = "save_vm" if params.get("Save") else operation_name
         for vm in vms_of(ctx, params, "Name"):
             if not ctx.should_process(vm.name):
                 continue
             extra = {"turn_off": bool(params.get("TurnOff"))} if name == "stop_vm" else {}
-            done = attempt(ctx, getattr(lab, name), vm.name, vm.host, caller=caller, **extra)
+            operation = functools.partial(getattr(lab, name), vm.name, vm.host, caller=caller, **extra)
+            if ctx.as_job:
+                ctx.run_job(_finished_job(ctx, operation, bool(params.get("Passthru"))))
+                continue
+            done = attempt(ctx, operation)
             if done is not None and params.get("Passthru"):
                 ctx.write_output(vm_object(done))
     run.__doc__ = f"The cmdlet of Lab.{operation_name}."
@@ -117,7 +139,7 @@ def register(registry: Registry) -> None:
     for name, operation_name, synopsis, extra in power:
         registry.register(hyperv_cmdlet(
             name, _power(operation_name), _vm_sets() + extra + [_PASSTHRU], default_set="Name",
-            supports_should_process=True, output_type=VIRTUAL_MACHINE, synopsis=synopsis))
+            supports_should_process=True, supports_as_job=True, output_type=VIRTUAL_MACHINE, synopsis=synopsis))
     registry.register(hyperv_cmdlet(
         "Get-VMProcessor", get_vm_processor, _vm_sets("VMName", "VMName"), default_set="VMName",
         output_type=PROCESSOR, synopsis="Shows the virtual processor settings of virtual machines."))

@@ -164,3 +164,19 @@ def test_get_vmsnapshot_lists_checkpoints_from_the_pipeline_with_a_name_filter()
     assert [(s["VMName"], s["Name"], s["Path"]) for s in result.output] == [
         (c_vm, c.Name, c.Path) for c_vm in ["VM5"] for c in lab.snapshot().vm("VM5").Checkpoints]
     assert result.output[0].type_names[0] == "Microsoft.HyperV.PowerShell.VMSnapshot"
+
+
+def test_stop_vm_as_job_is_finished_and_receives_the_vm():
+    lab = backend()
+    result = lab.run("$j = Stop-VM VM1 -AsJob -Passthru; $j.State; Receive-Job $j | ForEach-Object State")
+    assert result.output == ["Completed", "Off"]
+    assert lab.snapshot().vm("VM1").State == "Off"
+
+
+def test_start_vm_as_job_failure_is_received_as_the_cmdlets_error():
+    lab = backend()
+    started = lab.run("$j = Start-VM VM1 -AsJob; $j.State")
+    assert started.output == ["Failed"] and not started.had_errors
+    received = lab.run("Receive-Job $j")
+    assert received.errors[0].lab_error.id == "vm.invalid_state"
+    assert received.errors[0].fqid == "InvalidState,Microsoft.HyperV.PowerShell.Commands.StartVMCommand"
