@@ -1,9 +1,11 @@
 """Failover Clustering cmdlets (the FailoverClusters module of Windows Server 2012 R2) over the emulated lab.
 
-Get-Cluster, Get-ClusterNode, Get-ClusterGroup, Get-ClusterSharedVolume, Get-ClusterNetwork and
-Get-ClusterResource show the cluster as :meth:`engine.hyperv.Lab.snapshot` holds it; Suspend-/Resume-ClusterNode,
-Move-ClusterVirtualMachineRole and Add-ClusterVirtualMachineRole each call one operation of the lab's cluster
-mixin; ``(Get-Cluster).DrainOnShutdown = 0`` runs the lab's ``set_cluster`` through a property setter.
+Get-Cluster, Get-ClusterNode, Get-ClusterGroup, Get-ClusterSharedVolume, Get-ClusterNetwork,
+Get-ClusterResource, Get-ClusterResourceType and Get-ClusterParameter show the cluster as
+:meth:`engine.hyperv.Lab.snapshot` holds it; Suspend-/Resume-ClusterNode, Move-ClusterVirtualMachineRole and
+Add-ClusterVirtualMachineRole each call one operation of the lab's cluster mixin; ``(Get-Cluster).DrainOnShutdown
+= 0`` runs the lab's ``set_cluster`` through a property setter; Set-ClusterParameter MigrationExcludeNetworks on
+the "Virtual Machine" resource type (how Windows stores Live Migration Settings) runs ``set_cluster_network``.
 Without ``-Cluster`` (or with ``-Cluster .``) a cmdlet addresses the cluster of the computer it runs on.
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ from engine.backends.emulated.context import attempt, caller_of, lab_of, names
 from engine.errors import LabError
 from engine.hyperv.catalogue import error
 from engine.hyperv.labstate import ClusterState
-from engine.powershell.convert import ConversionError, to_integer
+from engine.powershell.convert import ConversionError, to_integer, to_string
 from engine.powershell.objects import PSObject
 from engine.powershell.registry import Cmdlet, Param, Registry
 from engine.powershell.views import Column
@@ -65,6 +67,7 @@ def cluster_object(ctx, state: ClusterState) -> PSObject:
 
 
 def node_object(ctx, state: ClusterState, name: str) -> PSObject:
+    """A ``ClusterNode`` (Id is its 1-based position, as Windows numbers the nodes it was formed with)."""
     index, node = next((i, n) for i, n in enumerate(state.Nodes) if n.Name.lower() == name.lower())
     ref = lab_of(ctx).world.cluster(state.Name).node(node.Name)
     return PSObject([("Name", node.Name), ("Id", str(index + 1)), ("State", node.State),
@@ -73,6 +76,7 @@ def node_object(ctx, state: ClusterState, name: str) -> PSObject:
 
 
 def group_object(ctx, state: ClusterState, name: str) -> PSObject:
+    """The ``ClusterGroup`` of a clustered VM (the group takes the VM's name)."""
     group = next(g for g in state.Groups if g.Name.lower() == name.lower())
     return PSObject([("Name", group.Name), ("OwnerNode", group.OwnerNode), ("State", group.State),
                      ("Priority", group.Priority), ("GroupType", group.GroupType), ("IsCoreGroup", False),
@@ -101,7 +105,7 @@ def _resource_objects(state: ClusterState) -> list[PSObject]:
     """Each clustered VM's two resources: the VM and its configuration (as Failover Clustering creates them)."""
     out = []
     for g in state.Groups:
-        for kind, online in (("Virtual Machine", g.State), ("Virtual Machine Configuration", "Online")):
+        for kind, online in zip(VM_RESOURCE_TYPES, (g.State, "Online")):
             out.append(PSObject([("Name", f"{kind} {g.Name}"), ("State", online), ("OwnerGroup", g.Name),
                                  ("ResourceType", kind), ("OwnerNode", g.OwnerNode), ("Cluster", state.Name)],
                                 [RESOURCE]))
@@ -133,7 +137,7 @@ def _input_cluster(params: dict) -> str | None:
 
 # --- Get-* ----------------------------------------------------------------------------------------------------
 def get_cluster(ctx, params: dict) -> None:
-    state = _cluster_state(ctx, params.get("Name"))
+    state = _cluster_state(ctx, params.get("Name") or _input_cluster(params))
     if state is not None:
         ctx.write_output(cluster_object(ctx, state))
 
@@ -160,7 +164,8 @@ def get_cluster_group(ctx, params: dict) -> None:
 
 
 def _not_found_text(ctx, kind: str, name: str, cluster: str) -> None:
-    # The lab's catalogue has no entry for unknown volumes and resources (see the report): our own words.
+    # The lab's catalogue has no entry for unknown volumes, resources, resource types or parameters (see the
+    # report), so these few messages are our own words.
     ctx.write_error(f'The cluster {kind} "{name}" was not found in cluster "{cluster}".',
                     error_id="ClusterCmdletException", category="ObjectNotFound", reason="ClusterCmdletException",
                     target=name)
@@ -233,7 +238,7 @@ def set_cluster_parameter(ctx, params: dict) -> None:
         _not_found_text(ctx, "parameter", params["Name"], state.Name)
         return
     value = params.get("Value")
-    excluded = {i.strip().lower() for i in (";".join(map(str, names(value)))).split(";") if i.strip()}
+    excluded = {i.strip().lower() for i in ";".join(to_string(v) for v in names(value)).split(";") if i.strip()}
     for network in state.Networks:
         live = network_id(state.Name, network.Name) not in excluded
         attempt(ctx, lab.set_cluster_network, network.Name, live_migration=live, cluster=state.Name,
@@ -325,11 +330,11 @@ def register(registry: Registry) -> None:
     """Register the Failover Clustering cmdlets and their default views."""
     cmdlets = [
         Cmdlet("Get-Cluster", _command_class("Get-Cluster"), get_cluster,
-               [Param("Name", "string", position=0), Param("Domain", "string"),
-                Param("InputObject", "psobject", pipeline=True)], module="FailoverClusters", output_type=CLUSTER,
+               [Param("Name", "string", position=0), Param("InputObject", "psobject", pipeline=True)],
+               module="FailoverClusters", output_type=CLUSTER,
                synopsis="Gets a failover cluster: the local one, or the one named. Its DrainOnShutdown property "
                         "can be assigned.",
-               syntax="Get-Cluster [[-Name] <String>] [-Domain <String>] [-InputObject <PSObject>]"),
+               syntax="Get-Cluster [[-Name] <String>] [-InputObject <PSObject>]"),
         _getter("Get-ClusterNode", get_cluster_node, "Lists the nodes of a cluster with their state (Up, Down, "
                 "Paused) and drain status.", NODE),
         _getter("Get-ClusterGroup", get_cluster_group, "Lists the clustered roles (groups) of a cluster, with "
@@ -391,11 +396,11 @@ def register(registry: Registry) -> None:
         Cmdlet("Add-ClusterVirtualMachineRole", _command_class("Add-ClusterVirtualMachineRole"), add_cluster_vm_role,
                [Param("VMName", "string", position=0, pipeline_by_name=True),
                 Param("VirtualMachine", "string", aliases=["VM"]), Param("VMId", "string", pipeline_by_name=True),
-                Param("Name", "string"), Param("InputObject", "psobject", pipeline=True, type_name=CLUSTER),
-                Param("Cluster", "string")], module="FailoverClusters", output_type=GROUP,
+                Param("InputObject", "psobject", pipeline=True, type_name=CLUSTER), Param("Cluster", "string")],
+               module="FailoverClusters", output_type=GROUP,
                synopsis="Makes a virtual machine on a cluster node highly available (a clustered role).",
-               syntax="Add-ClusterVirtualMachineRole [-Name <String>] [[-VMName] <String>] [-VirtualMachine "
-                      "<String>] [-VMId <Guid>] [-InputObject <PSObject>] [-Cluster <String>]"),
+               syntax="Add-ClusterVirtualMachineRole [[-VMName] <String>] [-VirtualMachine <String>] [-VMId <Guid>] "
+                      "[-InputObject <PSObject>] [-Cluster <String>]"),
     ]
     for cmdlet in cmdlets:
         registry.register(cmdlet)
