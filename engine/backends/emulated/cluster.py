@@ -43,7 +43,7 @@ def _command_class(cmdlet: str) -> str:
 def _cluster_state(ctx, name: str | None) -> ClusterState | None:
     """The snapshot of the cluster a cmdlet addresses (``name``, else the caller's), or None after an error."""
     lab = lab_of(ctx)
-    # set_cluster with no change is the lab's one way to resolve "the local cluster" (see the report).
+    # The lab has no get_cluster; set_cluster without a change resolves "the local cluster" by the lab's rule.
     found = attempt(ctx, lab.set_cluster, None if name in (None, ".") else name, caller=caller_of(ctx))
     return None if found is None else lab.snapshot().cluster(found.name)
 
@@ -164,8 +164,8 @@ def get_cluster_group(ctx, params: dict) -> None:
 
 
 def _not_found_text(ctx, kind: str, name: str, cluster: str) -> None:
-    # The lab's catalogue has no entry for unknown volumes, resources, resource types or parameters (see the
-    # report), so these few messages are our own words.
+    # The lab's catalogue has no entry for unknown volumes, resources, resource types or parameters, so these
+    # few messages are our own words.
     ctx.write_error(f'The cluster {kind} "{name}" was not found in cluster "{cluster}".',
                     error_id="ClusterCmdletException", category="ObjectNotFound", reason="ClusterCmdletException",
                     target=name)
@@ -251,28 +251,27 @@ def _node_names(params: dict) -> list[str]:
     return [obj["Name"]] if obj is not None else names(params.get("Name"))
 
 
-def suspend_cluster_node(ctx, params: dict) -> None:
+def _each_node(ctx, params: dict, operation, **options) -> None:
+    """Run a node operation on each node named or piped in (this computer's by default); write each node."""
     lab, cluster = lab_of(ctx), _input_cluster(params)
     for name in _node_names(params) or [caller_of(ctx).computer or "."]:
-        if not ctx.should_process(name, "Suspend-ClusterNode"):
+        if not ctx.should_process(name, ctx.command_name):
             continue
-        # -ForceDrain implies a drain; the lab has no "force" variant (see the report).
-        node = attempt(ctx, lab.suspend_node, name, drain=bool(params.get("Drain") or params.get("ForceDrain")),
-                       target_node=params.get("TargetNode"), wait=bool(params.get("Wait")),
-                       cluster=None if cluster == "." else cluster, caller=caller_of(ctx))
+        node = attempt(ctx, operation, name, cluster=None if cluster == "." else cluster, caller=caller_of(ctx),
+                       **options)
         if node is not None:
             state = lab.snapshot().cluster(lab.world.cluster_of(node.name).name)
             ctx.write_output(node_object(ctx, state, node.name))
+
+
+def suspend_cluster_node(ctx, params: dict) -> None:
+    # -ForceDrain drains too: the lab has no forced variant, so a role that cannot move stays (Windows stops it).
+    _each_node(ctx, params, lab_of(ctx).suspend_node, drain=bool(params.get("Drain") or params.get("ForceDrain")),
+               target_node=params.get("TargetNode"), wait=bool(params.get("Wait")))
 
 
 def resume_cluster_node(ctx, params: dict) -> None:
-    lab, cluster = lab_of(ctx), _input_cluster(params)
-    for name in _node_names(params) or [caller_of(ctx).computer or "."]:
-        node = attempt(ctx, lab.resume_node, name, failback=params.get("Failback"),
-                       cluster=None if cluster == "." else cluster, caller=caller_of(ctx))
-        if node is not None:
-            state = lab.snapshot().cluster(lab.world.cluster_of(node.name).name)
-            ctx.write_output(node_object(ctx, state, node.name))
+    _each_node(ctx, params, lab_of(ctx).resume_node, failback=params.get("Failback"))
 
 
 # --- roles ----------------------------------------------------------------------------------------------------
@@ -285,14 +284,15 @@ def _vm_name_by_id(ctx, vm_id: str) -> str | None:
 
 def move_cluster_vm_role(ctx, params: dict) -> None:
     lab, cluster = lab_of(ctx), params.get("Cluster")
-    obj = params.get("InputObject")
-    name = params.get("Name") or (obj["Name"] if isinstance(obj, PSObject) and obj.has("Name") else None)
+    obj = params.get("InputObject")  # a ClusterGroup
+    name = params.get("Name") or (obj["Name"] if obj is not None else None)
     if name is None and params.get("VMId"):
         name = _vm_name_by_id(ctx, params["VMId"])
     if name is None:
         return
     try:
-        # -Wait 0 returns as soon as the move has started; any other -Wait blocks until it ends (see the report).
+        # -Wait 0 returns once the move has started; the lab cannot give up waiting after N seconds, so any other
+        # -Wait blocks until the move ends.
         lab.move_cluster_vm_role(name, params.get("Node"), migration_type=params.get("MigrationType") or "Live",
                                  cluster=None if cluster == "." else cluster, as_job=params.get("Wait") == 0,
                                  caller=caller_of(ctx))
