@@ -7,11 +7,13 @@ an incompatibility writes the lab's error and nothing else: the report is what C
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 from engine.backends.emulated.context import attempt, caller_of, lab_of
 from engine.backends.emulated.hyperv_objects import (
-    REPORT, VIRTUAL_MACHINE, computers, hyperv_cmdlet, refresh_report, report_object, vm_object, vms_of,
+    REPORT, VIRTUAL_MACHINE, computers, finished_job, hyperv_cmdlet, refresh_report, report_object, vm_object,
+    vms_of,
 )
 from engine.backends.emulated.labjobs import LabJob
 from engine.hyperv.state import Job as LabJobRecord
@@ -71,7 +73,10 @@ def compare_vm(ctx, params: dict) -> None:
     lab, caller = lab_of(ctx), caller_of(ctx)
     if params.get("CompatibilityReport") is not None:
         obj = params["CompatibilityReport"]
-        if attempt(ctx, lab.compare_vm, compatibility_report=obj.ref, caller=caller) is not None:
+        operation = functools.partial(lab.compare_vm, compatibility_report=obj.ref, caller=caller)
+        if ctx.as_job:
+            ctx.run_job(finished_job(ctx, operation, lambda _: [refresh_report(obj)]))
+        elif attempt(ctx, operation) is not None:
             ctx.write_output(refresh_report(obj))
         return
     if params.get("Path") is not None:
@@ -82,9 +87,14 @@ def compare_vm(ctx, params: dict) -> None:
                     for computer in computers(params.get("ComputerName"))]
     else:
         requests = [dict(name=name, destination_host=params["DestinationHost"], computer_name=computer,
-                         include_storage=bool(params.get("IncludeStorage"))) for name, computer in _named_targets(params)]
+                         include_storage=bool(params.get("IncludeStorage")))
+                    for name, computer in _named_targets(params)]
     for request in requests:
-        report = attempt(ctx, lab.compare_vm, caller=caller, **request, **_storage(params))
+        operation = functools.partial(lab.compare_vm, caller=caller, **request, **_storage(params))
+        if ctx.as_job:
+            ctx.run_job(finished_job(ctx, operation, lambda report: [report_object(report)]))
+            continue
+        report = attempt(ctx, operation)
         if report is not None:
             ctx.write_output(report_object(report))
 
@@ -184,7 +194,7 @@ def register(registry: Registry) -> None:
             Param("Copy", "switch", sets=["Copy"], mandatory=True), Param("VhdSourcePath", "string", sets=["Copy"]),
             Param("GenerateNewId", "switch", sets=["Copy"]), Param("Register", "switch", sets=["Register"]),
             _report(["CompatibilityReport"])],
-        default_set="Name", supports_should_process=True, output_type=REPORT,
+        default_set="Name", supports_should_process=True, supports_as_job=True, output_type=REPORT,
         synopsis="Checks whether a VM could move to, or be imported on, a host, and returns a report of what "
                  "stands in the way."))
     registry.register(hyperv_cmdlet(

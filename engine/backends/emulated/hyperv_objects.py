@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from engine.backends.emulated.context import attempt, caller_of, lab_of, names
+from engine.errors import LabError
 from engine.hyperv import CompatibilityReport
 from engine.hyperv.labstate import MB, HostState, VMInfo, snapshot
 from engine.hyperv.state import VM, Adapter, Host, MigrationNetwork, VSwitch, World
+from engine.powershell.jobs import Job
 from engine.powershell.objects import PSObject
 from engine.powershell.registry import Cmdlet, Param, Registry
 from engine.powershell.views import Column
@@ -34,6 +36,7 @@ REPORT = HV + "VMCompatibilityReport"
 INCOMPATIBILITY = HV + "VMCompatibilityError"
 _BASE = (HV + "VirtualizationObject", "System.Object")
 MODULE = "Hyper-V"
+T = TypeVar("T")
 
 
 def hyperv_cmdlet(name: str, implementation: Any, parameters: list[Param], **kw: Any) -> Cmdlet:
@@ -234,3 +237,19 @@ def vms_of(ctx, params: dict, name_param: str = "VMName") -> list[VM]:
     if given:
         return [obj.ref for obj in (given if isinstance(given, list) else [given])]
     return find_vms(ctx, params.get(name_param), params.get("ComputerName"))
+
+
+def finished_job(ctx, operation: Callable[[], T], render: Callable[[T], list]) -> Job:
+    """-AsJob for an operation the lab completes at once (a power change, a comparison): the job is already
+    finished when the cmdlet returns it, holding the rendered results or the lab's error."""
+    job = Job(ctx.command_text)
+    try:
+        done = operation()
+    except LabError as err:
+        job.add_error(err)
+        job.finish("Failed")
+    else:
+        for obj in render(done):
+            job.add_result(obj)
+        job.finish("Completed")
+    return job

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-from typing import Callable
 
 from engine.backends.emulated.context import attempt, caller_of, lab_of
 from engine.backends.emulated.hyperv_objects import (
-    HARD_DISK, PROCESSOR, SNAPSHOT, VIRTUAL_MACHINE, computers, find_vms, hard_disk_objects, hyperv_cmdlet,
+    HARD_DISK, PROCESSOR, SNAPSHOT, VIRTUAL_MACHINE, computers, find_vms, finished_job, hard_disk_objects,
+    hyperv_cmdlet,
     processor_object, snapshot_objects, vm_object, vms_of,
 )
-from engine.errors import LabError
-from engine.hyperv.state import VM
-from engine.powershell.jobs import Job
 from engine.powershell.registry import Param, Registry
 
 _PASSTHRU = Param("Passthru", "switch")
@@ -46,21 +43,6 @@ def get_vm(ctx, params: dict) -> None:
                     ctx.write_output(vm_object(vm))
 
 
-def _finished_job(ctx, operation: Callable[[], VM], passthru: bool) -> Job:
-    """-AsJob for a power change: the lab applies it at once, so the job is finished when the cmdlet returns it."""
-    job = Job(ctx.command_text)
-    try:
-        done = operation()
-    except LabError as err:
-        job.add_error(err)
-        job.finish("Failed")
-    else:
-        if passthru:
-            job.add_result(vm_object(done))
-        job.finish("Completed")
-    return job
-
-
 def _power(operation_name: str):
     """A power cmdlet: one lab operation per targeted VM, the VM written with -Passthru."""
     def run(ctx, params: dict) -> None:
@@ -72,7 +54,8 @@ def _power(operation_name: str):
             extra = {"turn_off": bool(params.get("TurnOff"))} if name == "stop_vm" else {}
             operation = functools.partial(getattr(lab, name), vm.name, vm.host, caller=caller, **extra)
             if ctx.as_job:
-                ctx.run_job(_finished_job(ctx, operation, bool(params.get("Passthru"))))
+                render = (lambda done: [vm_object(done)]) if params.get("Passthru") else (lambda done: [])
+                ctx.run_job(finished_job(ctx, operation, render))
                 continue
             done = attempt(ctx, operation)
             if done is not None and params.get("Passthru"):
@@ -154,7 +137,8 @@ def register(registry: Registry) -> None:
                  "must be off."))
     registry.register(hyperv_cmdlet(
         "Get-VMHardDiskDrive", get_vm_hard_disk_drive, _vm_sets("VMName", "VMName") + [
-            Param("ControllerType", "enum", values=("IDE", "SCSI"), type_name="Microsoft.HyperV.PowerShell.ControllerType"),
+            Param("ControllerType", "enum", values=("IDE", "SCSI"),
+                  type_name="Microsoft.HyperV.PowerShell.ControllerType"),
             Param("ControllerNumber", "int"), Param("ControllerLocation", "int")],
         default_set="VMName", output_type=HARD_DISK,
         synopsis="Lists the virtual hard disks attached to virtual machines."))

@@ -74,7 +74,8 @@ def test_set_vmhost_unknown_enum_value_is_a_binding_error():
         '"NTLM" to type "Microsoft.HyperV.PowerShell.MigrationAuthenticationType". Error: "Unable to match the '
         "identifier name NTLM to a valid enumerator name.  Specify one of the following enumerator names and try "
         'again: CredSSP, Kerberos"')
-    assert result.errors[0].fqid == "CannotConvertArgumentNoMessage,Microsoft.HyperV.PowerShell.Commands.SetVMHostCommand"
+    assert result.errors[0].fqid == ("CannotConvertArgumentNoMessage,"
+                                     "Microsoft.HyperV.PowerShell.Commands.SetVMHostCommand")
 
 
 def test_set_vmhost_zero_migrations_is_refused_by_the_lab():
@@ -107,7 +108,8 @@ def test_add_migration_network_twice():
     result = lab.run("Add-VMMigrationNetwork 10.0.1.0/24")
     assert_error(result, 'Add-VMMigrationNetwork : Host "HV1" already has a migration network with subnet '
                          '"10.0.1.0/24".',
-                 "ResourceExists: (10.0.1.0/24:String) [Add-VMMigrationNetwork], VirtualizationOperationFailedException",
+                 "ResourceExists: (10.0.1.0/24:String) [Add-VMMigrationNetwork], "
+                 "VirtualizationOperationFailedException",
                  "ObjectExists,Microsoft.HyperV.PowerShell.Commands.AddVMMigrationNetworkCommand",
                  "migration_network.exists")
 

@@ -273,3 +273,22 @@ def test_import_vm_as_job():
     lab.run(r"Export-VM VM1 \\FS1\Exports")
     result = lab.run(f'Import-VM "{EXPORTED}" -Copy -GenerateNewId -AsJob | Wait-Job | Receive-Job', host="HV3")
     assert [(vm["Name"], vm["ComputerName"]) for vm in result.output] == [("VM1", "HV3")]
+
+
+def test_compare_vm_as_job_receives_the_report():
+    lab = backend()
+    result = lab.run(f"Compare-VM VM1 HV2 {MOVE_ALL} -AsJob | Wait-Job | Receive-Job")
+    assert [(r["OperationType"], r["Incompatibilities"]) for r in result.output] == [("MoveVirtualMachine", [])]
+
+
+def test_move_vm_name_from_the_pipeline_by_value():
+    lab = backend()
+    lab.run(f"'VM1' | Move-VM -DestinationHost HV2 {MOVE_ALL}")
+    assert lab.snapshot().vm("VM1").ComputerName == "HV2"
+
+
+def test_export_vm_as_job():
+    lab = backend("mixed-cpu")
+    started = lab.run(r"$j = Export-VM VM1 \\FS1\Exports -AsJob; $j.State; Test-Path \\FS1\Exports\VM1")
+    assert started.output == ["Running", False]
+    assert lab.run(r"$j | Wait-Job | Out-Null; Test-Path \\FS1\Exports\VM1").output == [True]
