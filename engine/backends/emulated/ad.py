@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from engine.backends.emulated.context import attempt, caller_of, lab_of, names
+from engine.powershell.convert import to_string
 from engine.powershell.objects import Hashtable, PSObject
 from engine.powershell.registry import Cmdlet, Param, Registry
 
@@ -26,7 +27,7 @@ def _name_of(identity: Any) -> str:
     """The account name an -Identity names: an AD object, a DN (``CN=HV1,…``), ``HV1$`` or ``HV1``."""
     if isinstance(identity, PSObject):
         return identity["Name"]
-    text = str(identity).strip()
+    text = to_string(identity).strip()
     if text.upper().startswith("CN="):
         return text[3:].split(",", 1)[0]
     return text.rstrip("$")
@@ -36,16 +37,15 @@ def _guid(name: str) -> str:
     return str(uuid.uuid5(_GUIDS, name.upper()))
 
 
-def _lookup(ctx, identity: Any) -> tuple[str, list[str]] | None:
-    """(account name, msDS-AllowedToDelegateTo) of the identity, or None after writing the lab's not-found error."""
+def _lookup(ctx, identity: Any) -> str | None:
+    """The account name of the identity, or None after writing the lab's not-found error."""
     name = _name_of(identity)
     lab = lab_of(ctx)
     # A GUID names the account whose ObjectGUID it is (what Get-ADComputer showed).
-    by_guid = next((h.name for h in lab.world.hosts if _guid(h.name) == name.strip("{}").lower()), None)
-    spns = attempt(ctx, lab.delegation_of, by_guid or name)
-    if spns is None:
+    name = next((h.name for h in lab.world.hosts if _guid(h.name) == name.strip("{}").lower()), name)
+    if attempt(ctx, lab.delegation_of, name) is None:  # the lab's lookup of the computer account
         return None
-    return lab.world.host(by_guid or name).name, spns
+    return lab.world.host(name).name
 
 
 def _dn(ctx, name: str) -> str:
@@ -53,7 +53,7 @@ def _dn(ctx, name: str) -> str:
     return f"CN={name},CN=Computers," + ",".join(f"DC={part}" for part in domain.split("."))
 
 
-def computer_object(ctx, name: str, spns: list[str], properties: list[str]) -> PSObject:
+def computer_object(ctx, name: str, properties: list[str]) -> PSObject:
     """An ADComputer with the default property set, plus msDS-AllowedToDelegateTo when asked for (or ``*``)."""
     lab = lab_of(ctx)
     state = next(c for c in lab.snapshot().ADComputers if c.Name == name)
@@ -69,9 +69,9 @@ def computer_object(ctx, name: str, spns: list[str], properties: list[str]) -> P
 
 
 def get_ad_computer(ctx, params: dict) -> None:
-    found = _lookup(ctx, params["Identity"])
-    if found is not None:
-        ctx.write_output(computer_object(ctx, found[0], found[1], names(params.get("Properties"))))
+    name = _lookup(ctx, params["Identity"])
+    if name is not None:
+        ctx.write_output(computer_object(ctx, name, names(params.get("Properties"))))
 
 
 def _values(table: Hashtable | None, ctx) -> list[str] | None:
@@ -81,7 +81,7 @@ def _values(table: Hashtable | None, ctx) -> list[str] | None:
     found = None
     for key, value in table.items():
         if str(key).lower() == DELEGATION.lower():
-            found = [str(v) for v in names(value)]
+            found = [to_string(v) for v in names(value)]
         else:
             ctx.write_warning(f"The lab does not model the attribute '{key}'; it was left unchanged.")
     return found
@@ -89,10 +89,10 @@ def _values(table: Hashtable | None, ctx) -> list[str] | None:
 
 def _set(ctx, params: dict, passthru_object) -> None:
     """Set-ADComputer / Set-ADObject: Remove, Add, Replace, Clear on msDS-AllowedToDelegateTo, in that order."""
-    found = _lookup(ctx, params["Identity"])
-    if found is None:
+    name = _lookup(ctx, params["Identity"])
+    if name is None:
         return
-    name, lab, caller = found[0], lab_of(ctx), caller_of(ctx)
+    lab, caller = lab_of(ctx), caller_of(ctx)
     if not ctx.should_process(_dn(ctx, name), "Set"):
         return
     steps = []
@@ -114,7 +114,7 @@ def _set(ctx, params: dict, passthru_object) -> None:
 
 
 def set_ad_computer(ctx, params: dict) -> None:
-    _set(ctx, params, lambda c, name: computer_object(c, name, [], []))
+    _set(ctx, params, lambda c, name: computer_object(c, name, []))
 
 
 def set_ad_object(ctx, params: dict) -> None:
@@ -124,6 +124,7 @@ def set_ad_object(ctx, params: dict) -> None:
     _set(ctx, params, ad_object)
 
 
+# -Server (the domain controller to ask) is accepted for parity and changes nothing: the lab has one directory.
 _SET_PARAMS = (Param("Add", "hashtable"), Param("Remove", "hashtable"), Param("Replace", "hashtable"),
                Param("Clear", "string[]"), Param("PassThru", "switch"), Param("Server", "string"))
 

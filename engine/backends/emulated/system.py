@@ -223,6 +223,8 @@ def hostname(ctx, params: dict) -> None:
 
 
 # --- registration ---------------------------------------------------------------------------------------------
+# The lab's adapters are all physical and visible, so -IncludeHidden and -Physical are accepted for parity and
+# change nothing; so is Get-ChildItem -Force (the lab has no hidden files).
 def _adapter_cmdlet(name: str, impl, verb: str) -> Cmdlet:
     return Cmdlet(
         name, name, impl,  # CDXML cmdlets carry their own name as the command class of FullyQualifiedErrorId
@@ -240,6 +242,7 @@ def _adapter_cmdlet(name: str, impl, verb: str) -> Cmdlet:
 
 
 def _power_params() -> list[Param]:
+    # -Force (close sessions of other users) is accepted for parity: the lab has no signed-in users to refuse.
     return [Param("ComputerName", "string[]", position=0, pipeline_by_name=True,
                   aliases=["CN", "__SERVER", "Server", "IPAddress"]), Param("Force", "switch")]
 
