@@ -84,3 +84,18 @@ def test_vm_properties_nest_adapters_and_disks():
     lab = backend()
     result = lab.run("(Get-VM VM1).NetworkAdapters[0].SwitchName; (Get-VM VM1).HardDrives[0].Path")
     assert result.output == ["External", "D:\\VMs\\VM1\\Virtual Hard Disks\\VM1.vhdx"]
+
+
+def test_every_hyperv_cmdlet_has_help_with_a_synopsis_and_its_real_command_class():
+    from engine.backends.emulated import hyperv_host, hyperv_move, hyperv_network, hyperv_vm
+    from engine.powershell.registry import Registry
+    mine = Registry()
+    for module in (hyperv_host, hyperv_vm, hyperv_network, hyperv_move):
+        module.register(mine)
+    lab = backend()
+    for cmdlet in mine.cmdlets():
+        text = lab.run(f"Get-Help {cmdlet.name}").text
+        assert cmdlet.synopsis and cmdlet.synopsis in text, cmdlet.name
+        assert f"    {cmdlet.name} " in text.split("SYNTAX", 1)[1], cmdlet.name
+        assert cmdlet.command_class == f"Microsoft.HyperV.PowerShell.Commands.{cmdlet.name.replace('-', '')}Command"
+        assert cmdlet.module == "Hyper-V"
