@@ -4,7 +4,9 @@ from __future__ import annotations
 import functools
 
 from engine.backends.emulated import EmulatedBackend
+from engine.backends.emulated import ad as module
 from engine.content.loader import load_catalog
+from engine.powershell.registry import Registry
 
 SPNS = "@('cifs/HV2','Microsoft Virtual System Migration Service/HV2')"
 
@@ -158,3 +160,9 @@ def test_kerberos_move_works_once_delegation_is_set():
                          "-DestinationStoragePath D:\\VMs\\VM1")
     assert not result.had_errors, result.text
     assert backend.snapshot().vm("VM1").ComputerName == "HV2"
+
+
+def test_every_cmdlet_has_help():
+    registry = Registry()
+    module.register(registry)
+    assert all(c.synopsis and c.syntax and c.syntax.startswith(c.name) for c in registry.cmdlets())

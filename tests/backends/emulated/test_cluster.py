@@ -4,7 +4,9 @@ from __future__ import annotations
 import functools
 
 from engine.backends.emulated import EmulatedBackend
+from engine.backends.emulated import cluster as module
 from engine.content.loader import load_catalog
+from engine.powershell.registry import Registry
 
 
 @functools.cache
@@ -303,3 +305,15 @@ def test_set_cluster_parameter_unknown_name():
     result = backend.run(f"{VM_TYPE} | Set-ClusterParameter -Name Foo -Value 1")
     assert result.errors[0].render().splitlines()[0] == (
         'Set-ClusterParameter : The cluster parameter "Foo" was not found in cluster "CLU1".')
+
+
+def test_every_cmdlet_has_help():
+    registry = Registry()
+    module.register(registry)
+    assert all(c.synopsis and c.syntax and c.syntax.startswith(c.name) for c in registry.cmdlets())
+
+
+def test_get_help_shows_synopsis_and_syntax():
+    text = cluster().run("Get-Help Suspend-ClusterNode").text
+    assert "Pauses a cluster node; with -Drain its roles move to other nodes first" in text
+    assert "Suspend-ClusterNode [[-Name] <StringCollection>] [-Drain] [-ForceDrain] [-Wait]" in text

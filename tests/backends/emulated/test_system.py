@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 
 from engine.backends.emulated import EmulatedBackend
+from engine.backends.emulated import system as module
 from engine.content.loader import load_catalog
+from engine.powershell.registry import Registry
 
 
 @functools.cache
@@ -227,3 +229,9 @@ def test_network_health_protection_moves_protected_vms_off_a_node_that_lost_its_
     assert owners["VM1"] in ("HV2", "HV3") and owners["VM2"] == "HV1"  # VM2's adapter is not protected
     assert [(j.VMName, j.Kind, j.Reason) for j in backend.snapshot().Jobs] == [("VM1", "live", "network-health")]
     assert [o["State"] for o in backend.run("Get-ClusterNetwork 'Cluster Network 1'").output] == ["Partitioned"]
+
+
+def test_every_cmdlet_has_help():
+    registry = Registry()
+    module.register(registry)
+    assert all(c.synopsis and c.syntax and c.syntax.startswith(c.name) for c in registry.cmdlets())
