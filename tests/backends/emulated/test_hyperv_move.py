@@ -292,3 +292,12 @@ def test_export_vm_as_job():
     started = lab.run(r"$j = Export-VM VM1 \\FS1\Exports -AsJob; $j.State; Test-Path \\FS1\Exports\VM1")
     assert started.output == ["Running", False]
     assert lab.run(r"$j | Wait-Job | Out-Null; Test-Path \\FS1\Exports\VM1").output == [True]
+
+
+def test_compare_vm_copy_set_reports_a_copy_with_its_vhd_destination():
+    lab = backend("mixed-cpu")
+    lab.run(r"Export-VM VM1 \\FS1\Exports")
+    report = lab.run(f'Compare-VM "{EXPORTED}" D:\\VMs\\Copy -Copy -GenerateNewId', host="HV3").output[0]
+    assert (report["OperationType"], report["VhdDestinationPath"], report["Destination"]) == (
+        "CopyVirtualMachine", "D:\\VMs\\Copy", "HV3")
+    assert lab.snapshot().VMs == backend("mixed-cpu").snapshot().VMs

@@ -104,3 +104,10 @@ def test_adapter_cmdlet_whatif_changes_nothing():
     assert result.text.startswith('What if: Performing operation "Disconnect-VMNetworkAdapter" on Target '
                                   '"Network Adapter".')
     assert lab.snapshot().vm("VM1").NetworkAdapters[0].Connected
+
+
+def test_get_vmnetworkadapter_of_an_unknown_vm():
+    result = backend().run("Get-VMNetworkAdapter VM9")
+    assert_error(result, 'Get-VMNetworkAdapter : Hyper-V was unable to find a virtual machine with name "VM9".',
+                 "InvalidArgument: (VM9:String) [Get-VMNetworkAdapter], VirtualizationInvalidArgumentException",
+                 "InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVMNetworkAdapterCommand", "vm.not_found")
