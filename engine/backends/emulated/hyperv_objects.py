@@ -6,6 +6,10 @@ the pipeline acts on exactly that VM, adapter, switch or report. Properties come
 :func:`engine.hyperv.labstate.snapshot` applied to the one object (so Get-VM shows what LabState holds); the
 few display-only columns Windows adds (CPUUsage, Uptime, ReplicationState) have no counterpart in the lab and
 show the values of an idle, unreplicated VM.
+
+Also shared by the Hyper-V binding modules: the cmdlet factory (:func:`hyperv_cmdlet`), how -Name/-VMName/-VM and
+-ComputerName address VMs (:func:`find_vms`, :func:`vms_of`), -AsJob for operations the lab completes at once
+(:func:`finished_job`), and the default views (:func:`register_views`, called once by ``hyperv_host``).
 """
 from __future__ import annotations
 
