@@ -1,18 +1,20 @@
 """Active Directory cmdlets over the emulated lab: computer accounts and constrained delegation.
 
-Get-ADComputer shows a host's computer account (``-Properties msDS-AllowedToDelegateTo`` adds the SPNs it may
-delegate to); Set-ADComputer and Set-ADObject change that attribute with ``-Add``/``-Remove``/``-Replace``/
+Get-ADComputer shows a host's computer account, or those an -Filter selects (``-Properties
+msDS-AllowedToDelegateTo`` adds the SPNs each may delegate to); Set-ADComputer and Set-ADObject change that attribute with ``-Add``/``-Remove``/``-Replace``/
 ``-Clear`` (applied in that order, as the AD module documents) through the lab's delegation operations. The lab
 models no other attribute: changing one prints a warning and leaves it alone.
 """
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 from engine.backends.emulated.context import attempt, caller_of, lab_of, names
 from engine.powershell.convert import to_string
 from engine.powershell.objects import Hashtable, PSObject
+from engine.powershell.operators import comparison
 from engine.powershell.registry import Cmdlet, Param, Registry
 
 NS = "Microsoft.ActiveDirectory.Management"
@@ -20,6 +22,7 @@ COMPUTER, OBJECT = f"{NS}.ADComputer", f"{NS}.ADObject"
 DELEGATION = "msDS-AllowedToDelegateTo"
 #: Namespace of the accounts' deterministic ObjectGUIDs, so two runs show the same values.
 _GUIDS = uuid.UUID("0e5bd1c7-52f3-4bb4-a5a2-70412ad00000")
+_CLAUSE = re.compile(r"""^([\w-]+)\s+-(\w+)\s+(?:'([^']*)'|"([^"]*)"|(\S+))$""")
 _DOMAIN_SID = "S-1-5-21-3623811015-3361044348-30300820"
 
 
@@ -68,10 +71,33 @@ def computer_object(ctx, name: str, properties: list[str]) -> PSObject:
     return PSObject(sorted(props, key=lambda p: p[0].lower()), [COMPUTER, OBJECT], ref=lab.world.host(name))
 
 
+def _filtered(ctx, text: str) -> list[str] | None:
+    """The accounts an -Filter selects. The lab reads ``*`` and one clause ``Property -op value`` (-eq, -ne,
+    -like, -notlike); anything else is reported as the AD module reports a query it cannot parse."""
+    accounts = [c.Name for c in lab_of(ctx).snapshot().ADComputers]
+    text = text.strip().removeprefix("{").removesuffix("}").strip()
+    if text == "*":
+        return accounts
+    clause = _CLAUSE.match(text)
+    if clause is None or clause[2].lower() not in ("eq", "ne", "like", "notlike"):
+        ctx.write_error(f"Error parsing query: '{text}' Error Message: 'syntax error' at position: '1'.",
+                        error_id="ActiveDirectoryCmdlet:Microsoft.ActiveDirectory.Management.ADFilterParsingException",
+                        category="ParserError", reason="ADFilterParsingException", target=text)
+        return None
+    prop, op, value = clause[1], clause[2].lower(), next(v for v in clause.groups()[2:] if v is not None)
+    return [a for a in accounts
+            if comparison(f"-{op}", computer_object(ctx, a, ["*"]).get(prop), value, lambda matches: None)]
+
+
 def get_ad_computer(ctx, params: dict) -> None:
+    properties = names(params.get("Properties"))
+    if "Filter" in params:
+        for name in _filtered(ctx, params["Filter"]) or []:
+            ctx.write_output(computer_object(ctx, name, properties))
+        return
     name = _lookup(ctx, params["Identity"])
     if name is not None:
-        ctx.write_output(computer_object(ctx, name, names(params.get("Properties"))))
+        ctx.write_output(computer_object(ctx, name, properties))
 
 
 def _values(table: Hashtable | None, ctx) -> list[str] | None:
@@ -134,11 +160,13 @@ def register(registry: Registry) -> None:
     registry.register(Cmdlet(
         "Get-ADComputer", f"{NS}.Commands.GetADComputer", get_ad_computer,
         [Param("Identity", "object", sets=["Identity"], mandatory=True, position=0, pipeline=True),
+         Param("Filter", "string", sets=["Filter"], mandatory=True),
          Param("Properties", "string[]", aliases=["Property"]), Param("Server", "string")],
         module="ActiveDirectory", output_type=COMPUTER,
         synopsis="Gets a computer account from Active Directory; -Properties adds attributes such as "
                  "msDS-AllowedToDelegateTo.",
-        syntax="Get-ADComputer [-Identity] <ADComputer> [-Properties <String[]>] [-Server <String>]"))
+        syntax="Get-ADComputer [-Identity] <ADComputer> [-Properties <String[]>] [-Server <String>]\n"
+               "Get-ADComputer -Filter <String> [-Properties <String[]>] [-Server <String>]"))
     registry.register(Cmdlet(
         "Set-ADComputer", f"{NS}.Commands.SetADComputer", set_ad_computer,
         [Param("Identity", "object", sets=["Identity"], mandatory=True, position=0, pipeline=True), *_SET_PARAMS],

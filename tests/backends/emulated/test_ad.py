@@ -62,6 +62,26 @@ def test_get_ad_computer_unknown_identity():
         "xception,M\n    icrosoft.ActiveDirectory.Management.Commands.GetADComputer\n\n")
 
 
+def test_get_ad_computer_filter_lists_delegation_of_every_computer():
+    result = domain().run("Get-ADComputer -Filter * -Properties msDS-AllowedToDelegateTo")
+    assert [(o["Name"], len(o["msDS-AllowedToDelegateTo"])) for o in result.output] == [("HV1", 0), ("HV2", 4)]
+
+
+def test_get_ad_computer_filter_with_one_clause():
+    backend = domain()
+    assert backend.run("Get-ADComputer -Filter {Name -like 'HV2*'}").output[0]["Name"] == "HV2"
+    assert [o["Name"] for o in backend.run("Get-ADComputer -Filter \"Name -ne 'HV2'\"").output] == ["HV1"]
+
+
+def test_get_ad_computer_filter_the_lab_cannot_parse():
+    result = domain().run("Get-ADComputer -Filter {Name -eq 'HV1' -or Name -eq 'HV2'}")
+    assert result.errors[0].message == (
+        "Error parsing query: 'Name -eq 'HV1' -or Name -eq 'HV2'' Error Message: 'syntax error' at position: '1'.")
+    assert result.errors[0].fqid == (
+        "ActiveDirectoryCmdlet:Microsoft.ActiveDirectory.Management.ADFilterParsingException,"
+        "Microsoft.ActiveDirectory.Management.Commands.GetADComputer")
+
+
 def test_set_ad_computer_adds_delegation():
     backend = domain()
     result = backend.run(f"Set-ADComputer -Identity HV1 -Add @{{'msDS-AllowedToDelegateTo'={SPNS}}}")
