@@ -1,9 +1,10 @@
 """Active Directory cmdlets over the emulated lab: computer accounts and constrained delegation.
 
 Get-ADComputer shows a host's computer account, or those an -Filter selects (``-Properties
-msDS-AllowedToDelegateTo`` adds the SPNs each may delegate to); Set-ADComputer and Set-ADObject change that attribute with ``-Add``/``-Remove``/``-Replace``/
-``-Clear`` (applied in that order, as the AD module documents) through the lab's delegation operations. The lab
-models no other attribute: changing one prints a warning and leaves it alone.
+msDS-AllowedToDelegateTo`` adds the SPNs each may delegate to); Set-ADComputer and Set-ADObject change that
+attribute with ``-Add``/``-Remove``/``-Replace``/``-Clear`` (applied in that order, as the AD module documents)
+through the lab's delegation operations. The lab models no other attribute: changing one prints a warning and
+leaves it alone.
 """
 from __future__ import annotations
 
