@@ -140,10 +140,23 @@ def start_sleep(ctx, params: dict) -> None:
     lab_of(ctx).advance(seconds)
 
 
+def _file_at(ctx, path: str) -> list:
+    """The file at ``path`` as a one-item list (empty when there is none), found in its folder's listing."""
+    parent = attempt(ctx, lab_of(ctx).list_files, ntpath.dirname(path.rstrip("\\")), caller=caller_of(ctx)) or []
+    return [f for f in parent if f.path.lower() == path.rstrip("\\").lower()]
+
+
 def test_path(ctx, params: dict) -> None:
     lab, caller = lab_of(ctx), caller_of(ctx)
+    kind = params.get("PathType") or "Any"
     for path in names(params.get("Path")) + names(params.get("LiteralPath")):
-        found = attempt(ctx, lab.test_path, path, caller=caller)
+        if kind == "Leaf":
+            found = bool(_file_at(ctx, path))
+        elif kind == "Container":  # in the lab a folder exists while it holds files
+            files = attempt(ctx, lab.list_files, path, caller=caller)
+            found = None if files is None else bool(files)
+        else:
+            found = attempt(ctx, lab.test_path, path, caller=caller)
         if found is not None:
             ctx.write_output(found)
 
@@ -182,8 +195,7 @@ def get_child_item(ctx, params: dict) -> None:
             continue
         if not files:
             # A path that lists nothing is a file, or does not exist (the lab has no empty folders).
-            parent = attempt(ctx, lab.list_files, ntpath.dirname(path.rstrip("\\")), caller=caller) or []
-            files = [f for f in parent if f.path.lower() == path.rstrip("\\").lower()]
+            files = _file_at(ctx, path)
             if not files:
                 ctx.write_error(f"Cannot find path '{path}' because it does not exist.", error_id="PathNotFound",
                                 category="ObjectNotFound", reason="ItemNotFoundException", target=path)
@@ -280,10 +292,13 @@ def register(registry: Registry) -> None:
                [Param("Path", "string[]", sets=["Path"], mandatory=True, position=0, pipeline=True,
                       pipeline_by_name=True),
                 Param("LiteralPath", "string[]", sets=["LiteralPath"], mandatory=True, pipeline_by_name=True,
-                      aliases=["PSPath"])],
+                      aliases=["PSPath"]),
+                Param("PathType", "enum", values=("Any", "Container", "Leaf"),
+                      type_name="Microsoft.PowerShell.Commands.TestPathType", aliases=["Type"])],
                module="Microsoft.PowerShell.Management", output_type="System.Boolean",
                synopsis="Tells whether a file or folder exists (True or False), as this computer sees it.",
-               syntax="Test-Path [-Path] <String[]>\nTest-Path -LiteralPath <String[]>"),
+               syntax="Test-Path [-Path] <String[]> [-PathType {Any | Container | Leaf}]\n"
+                      "Test-Path -LiteralPath <String[]> [-PathType {Any | Container | Leaf}]"),
         Cmdlet("Get-ChildItem", f"{_PS}.GetChildItemCommand", get_child_item,
                [Param("Path", "string[]", position=0, pipeline=True, pipeline_by_name=True),
                 Param("Filter", "string", position=1), Param("Recurse", "switch", aliases=["s"]),

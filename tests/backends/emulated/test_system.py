@@ -160,6 +160,13 @@ def test_test_path():
     assert result.output == [True, True, False]
 
 
+def test_test_path_with_a_path_type():
+    result = lab().run(r"$f = 'D:\VMs\VM1\Virtual Hard Disks\VM1.vhdx'; Test-Path $f -PathType Leaf; "
+                       r"Test-Path $f -PathType Container; Test-Path D:\VMs\VM1 -PathType Container; "
+                       r"Test-Path D:\VMs\VM1 -PathType Leaf")
+    assert result.output == [True, False, True, False]
+
+
 def test_get_child_item_finds_an_exported_vm():
     backend = lab()
     backend.run(r"Export-VM -Name VM1 -Path D:\Export")
