@@ -29,6 +29,9 @@ class EmulatedCommandGrader:
             backend.run(question.setup, host=question.logon)
         result = backend.run(text, host=question.logon)
         self.last_output = result.text
+        # Judge the state once what the answer started has finished (a drain or an -AsJob move keeps
+        # running after the command returns, as on Windows; the simulated clock moves only when asked).
+        backend.lab.run_until_idle()
         results, fraction = evaluate_all(question.checks, backend.snapshot())
         parts = tuple(Part(check.id or f"check {i + 1}", r.actual, r.expected, r.passed)
                       for i, (check, r) in enumerate(zip(question.checks, results)))
