@@ -33,10 +33,16 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def app_data(tmp_path_factory) -> Path:
+    """The served app's data folder (TRAINER_DATA_DIR): tests may open its progress store directly."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def app_url(app_data):
     """Start the app as a user would (`streamlit run app.py`) with its own data folder; stop it afterwards."""
     port = free_port()
-    data = tmp_path_factory.mktemp("data")
+    data = app_data
     env = dict(os.environ, TRAINER_DATA_DIR=str(data), PYTHONPATH=str(REPO))
     env.pop("DATABASE_URL", None)
     proc = subprocess.Popen(

@@ -3,8 +3,11 @@
 Screenshots of every page at 1280×800, and the home, study and exam pages at a phone's width (390×844), go to
 test-artifacts/.
 """
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
+from engine.store import Store
 from tests.e2e.conftest import screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -119,3 +122,18 @@ def test_study_can_be_started_and_answered_from_the_keyboard(page, app_url):
     tab_to("Show answer")
     page.keyboard.press("Enter")
     page.get_by_text("Answer shown").first.wait_for()
+
+
+def test_the_countdown_submits_the_exam_at_zero(page, app_url, app_data):
+    """The store is moved so the exam started 59 min 54 s ago; the open page's countdown reaches zero and the
+    report appears without a click."""
+    open_page(page, f"{app_url}/exam?learner=timer")
+    click(page, "exam_start", "Time left")
+    store = Store.open(data_dir=app_data)
+    saved = store.open_quiz_session(store.learner("timer").id, "exam")
+    started = datetime.now(timezone.utc) - timedelta(minutes=60) + timedelta(seconds=6)
+    store.save_quiz_session(saved.id, {**saved.state, "started_at": started.isoformat()})
+    open_page(page, f"{app_url}/exam?learner=timer")  # a refresh resumes the session from the store
+    assert "Time left 00:0" in page.inner_text("body")
+    page.get_by_text("Submitted automatically when the time ran out.").wait_for(timeout=20000)
+    page.get_by_text("Scaled score").first.wait_for()
