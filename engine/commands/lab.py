@@ -362,7 +362,9 @@ def _first_diff(x: Any, y: Any, path: str) -> str | None:
             if found:
                 return found
         return None
-    if isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
+    if isinstance(x, list) and isinstance(y, list):
+        if len(x) != len(y):  # whole lists of objects would bury the point: say how many
+            return f"{path}: {len(x)} items != {len(y)} items"
         for i, (p, q) in enumerate(zip(x, y)):
             found = _first_diff(p, q, f"{path}[{i}]")
             if found:

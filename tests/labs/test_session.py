@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from engine.backends.emulated import EmulatedBackend
 from engine.content.loader import Located, load_catalog
 from engine.errors import LabError
 from engine.hyperv.caller import Caller
@@ -336,3 +337,19 @@ def test_build_reports_a_fault_that_does_not_apply(lab, catalog):
     bad = lab.model_copy(update={"setup": lab.setup.model_copy(update={"faults": [fault]})})
     with pytest.raises(BuildError, match="fault switch_renamed on HV2 cannot be injected"):
         build_emulated(bad, catalog, FakeBackend)
+
+
+def test_resume_on_the_emulated_backend(catalog):
+    lab = catalog.lab("lab-credssp")
+    first, second, third = (s.id for s in needs_order(lab))
+    session = LabSession.start(lab, build_emulated(lab, catalog, EmulatedBackend))
+    assert session.solve(first).check.passed
+    session.hint(second)  # opens the step: its reset point is after the first step's solution
+    resumed = LabSession.from_json(session.to_json(), catalog, EmulatedBackend)
+    assert resumed.backend.snapshot() == session.backend.snapshot()
+    assert resumed.solve(second).check.passed and session.solve(second).check.passed
+    assert resumed.to_json() == session.to_json()
+    resumed.reset_step(second)
+    assert resumed.status(second) == "not started" and resumed.status(first) == "assisted"
+    assert resumed.score().by_step == {first: 0.5, second: 0.0, third: 0.0}
+    assert resumed.hints_used(second) == 1
