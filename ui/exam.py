@@ -12,6 +12,7 @@ from engine.quiz.errors import QuizError
 from engine.quiz.exam import ExamSession
 from ui import exam_report
 from ui.catalog import catalog
+from ui.grading import command_grader
 from ui.state import now, open_session, record_exam_answers, save_session, start_session
 from ui.widgets import answer_input, item_header
 
@@ -131,12 +132,14 @@ def _start() -> None:
                                     "with it.")
     if go.button("Start the exam", key="exam_start", type="primary", icon=":material/play_arrow:"):
         st.session_state.pop("exam_attempt", None)
-        start_session(KIND, ExamSession.start(catalog(), seed=int(seed), clock=now))
+        start_session(KIND, ExamSession.start(catalog(), seed=int(seed), clock=now,
+                                                 command_grader=command_grader()))
         st.rerun()
 
 
 st.title("Exam simulation")
-opened = open_session(KIND, lambda text: ExamSession.from_json(text, catalog(), clock=now))
+opened = open_session(KIND, lambda text: ExamSession.from_json(text, catalog(), clock=now,
+                                                                command_grader=command_grader()))
 if opened is None:
     _start()
     exam_report.attempts()

@@ -10,6 +10,7 @@ import streamlit as st
 from engine.quiz.errors import QuizError
 from engine.quiz.exam import ExamSession
 from ui.catalog import catalog
+from ui.grading import command_grader
 from ui.charts import percent_bars, score_trend
 from ui.feedback import explain, verdict
 from ui.state import learner, now, store
@@ -30,12 +31,18 @@ def attempts() -> None:
                           format_func=lambda i: f"Attempt {numbers[i]} · {by_id[i].finished_at:%Y-%m-%d %H:%M} · "
                                                 f"{by_id[i].scaled_score} · "
                                                 f"{'pass' if by_id[i].passed else 'fail'}")
-    try:
-        session = ExamSession.from_json(json.dumps(by_id[chosen].state), catalog(), clock=now)
-    except QuizError as error:
-        st.warning(f"This attempt cannot be shown any more: {error.message}", icon=":material/warning:")
-        return
-    result = session.result()
+    # Rebuilt once per browser session: grading the form again (command items run on fresh labs) on every
+    # rerun of the page would be wasted work, and a finished attempt never changes.
+    key = f"_report:{chosen}"
+    if key not in st.session_state:
+        try:
+            session = ExamSession.from_json(json.dumps(by_id[chosen].state), catalog(), clock=now,
+                                            command_grader=command_grader())
+            st.session_state[key] = (session, session.result())
+        except QuizError as error:
+            st.warning(f"This attempt cannot be shown any more: {error.message}", icon=":material/warning:")
+            return
+    session, result = st.session_state[key]
     summary(result)
     st.markdown("**Trend of your attempts**")
     exam = catalog().exam

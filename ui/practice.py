@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui.catalog import catalog
 from ui.feedback import explain, verdict
+from ui.grading import command_grader
 from ui.state import now, open_session, rebuild_study, record_study_result, save_session, start_session
 from ui.widgets import answer_input, certainty_input, item_header
 
@@ -26,7 +27,7 @@ def flow(kind: str) -> bool:
     if done is not None:
         _summary(kind, done)
         return True
-    opened = open_session(kind, rebuild_study(catalog()))
+    opened = open_session(kind, rebuild_study(catalog(), command_grader()))
     if opened is None:
         return False
     _item(kind, opened[1])

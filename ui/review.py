@@ -6,6 +6,7 @@ import streamlit as st
 from engine.quiz.study import StudyFilter, StudySession
 from ui import practice
 from ui.catalog import catalog
+from ui.grading import command_grader
 from ui.state import now, review_state
 
 st.title("Review")
@@ -25,7 +26,8 @@ if not practice.flow("review"):
                     f"{len(cards.cards)} scheduled in all.")
         if st.button("Start review", key="review_start", type="primary", icon=":material/play_arrow:"):
             session = StudySession.start(catalog(), StudyFilter(only_due=True), history=cards,
-                                         seed=random.randrange(10**6), now=now(), shuffle=False)
+                                         seed=random.randrange(10**6), now=now(), shuffle=False,
+                                         command_grader=command_grader())
             # Most overdue first, as the due list orders them (the bank order says nothing about urgency).
             session.queue.sort(key=due.index)
             practice.begin("review", session)

@@ -133,6 +133,6 @@ def record_exam_answers(session_id: int, session) -> None:
                                                            card.due), rating=int(rating))
 
 
-def rebuild_study(catalog):
+def rebuild_study(catalog, command_grader):
     """A ``rebuild`` function for study and review sessions on ``catalog``."""
-    return lambda text: StudySession.from_json(text, catalog)
+    return lambda text: StudySession.from_json(text, catalog, command_grader=command_grader)

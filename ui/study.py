@@ -6,6 +6,7 @@ import streamlit as st
 from engine.quiz.study import StudyFilter, StudySession, select
 from ui import practice
 from ui.catalog import catalog
+from ui.grading import command_grader
 from ui.state import now, review_state
 
 st.title("Study")
@@ -30,4 +31,4 @@ if not practice.flow("study"):
     if st.button("Start studying", key="study_start", type="primary", icon=":material/play_arrow:",
                  disabled=matching == 0):
         practice.begin("study", StudySession.start(cat, flt, history=history, seed=random.randrange(10**6),
-                                                   now=now()))
+                                                   now=now(), command_grader=command_grader()))

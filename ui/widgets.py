@@ -11,7 +11,6 @@ import streamlit as st
 from engine.content.models import BLANK
 from engine.quiz.answers import (Answer, CommandAnswer, DropdownAnswer, MatchAnswer, MultipleAnswer, OrderAnswer,
                                  SingleAnswer)
-from engine.quiz.grading import COMMAND_SKIPPED
 from engine.quiz.items import Item
 
 CERTAINTIES = ("low", "medium", "high")
@@ -98,7 +97,8 @@ def answer_input(item: Item, prefix: str, stored: Answer | None, *, disabled: bo
                 choices[blank.id] = value
         return DropdownAnswer(choices) if choices else None
     _seed(key, stored.text if stored else None)
-    st.info(f"Not graded yet: {COMMAND_SKIPPED}.", icon=":material/construction:")
+    st.info("Your PowerShell runs on a fresh emulated lab and the resulting state is checked: any command "
+            "that gets there counts.", icon=":material/terminal:")
     text = st.text_area("PowerShell", key=key, height=120, disabled=disabled,
                         placeholder="Type the PowerShell you would run…")
     return CommandAnswer(text) if text.strip() else None

@@ -1,15 +1,19 @@
 """Study page: every item type answered right and wrong, feedback, show answer, certainty, store records."""
 from __future__ import annotations
 
-import streamlit as st
+import json
 
 import pytest
+import streamlit as st
 
-from engine.quiz.grading import COMMAND_SKIPPED
+from engine.content.loader import load_catalog
+from engine.quiz.presentation import present
+from engine.quiz.study import StudySession
 from engine.store import Store
 from tests.ui.conftest import answer, app, current_id, small_catalog, text
 
 GRADED = ["s1", "m1", "o1", "x1", "d1"]
+COMMAND_ITEM = "q14-ex-command"  # in the repository's bank: graded on its own emulated lab
 
 
 def start(at, limit: int = 6):
@@ -61,17 +65,36 @@ def test_a_wrong_answer_shows_the_key_and_every_option_explained(small, qid):
     assert row["correct"] is False
 
 
-def test_command_items_show_the_engines_skip_reason_and_do_not_crash(small):
+def test_a_command_item_that_cannot_be_graded_shows_the_reason_and_does_not_crash(small):
     at = go_to(start(app(page="ui/study.py")), "c1")
-    assert COMMAND_SKIPPED in text(at)
+    assert "runs on a fresh emulated lab" in text(at)
     answer(at, small.question("c1"), "study", right=True)
     at.run().button(key="study_submit").click().run()
     assert not at.exception, at.exception
-    assert f"Not graded: {COMMAND_SKIPPED}." in text(at)
+    assert "Not graded: the item's topology 'standalone-pair' is missing" in text(at)  # the small bank has none
     store = Store.open()
     lid = store.learners()[0].id
     assert store.answers(lid)[0]["answer"]["type"] == "command"
     assert store.cards(lid) == {}  # nothing to rate
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_a_command_item_is_graded_on_the_emulated_lab(right):
+    cat = load_catalog()
+    question = cat.question(COMMAND_ITEM)
+    # An open session holding just that item, as if the learner had started it: the page resumes it.
+    store = Store.open()
+    session = StudySession(cat, [COMMAND_ITEM], {COMMAND_ITEM: present(question, None)})
+    store.start_quiz_session(store.learner("learner").id, "study", json.loads(session.to_json()))
+    at = app(page="ui/study.py")
+    assert current_id(at) == COMMAND_ITEM
+    answer(at, question, "study", right=right)
+    at.run().button(key="study_submit").click().run()
+    assert not at.exception, at.exception
+    shown = text(at)
+    assert ("Right." in shown) == right
+    if not right:
+        assert "expected" in shown  # the failed check, expected against actual
 
 
 def test_the_case_study_is_shown_above_its_item_and_the_lab_button_waits_for_labs(small):
