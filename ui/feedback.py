@@ -26,10 +26,20 @@ def verdict(grade: Grade | None, *, revealed: bool = False, mark: int | None = N
     elif grade.correct:
         st.success(f"Right.{extra}", icon=":material/check_circle:")
     elif grade.score > 0:
-        st.warning(f"Partly right: {grade.score:.0%} of the points.{extra} {grade.reason}".rstrip(),
-                   icon=":material/rule:")
+        st.warning(f"Partly right: {grade.score:.0%} of the points.{extra}", icon=":material/rule:")
+        _reason(grade.reason)
     else:
-        st.error(f"Wrong.{extra} {grade.reason}".rstrip(), icon=":material/cancel:")
+        st.error(f"Wrong.{extra}", icon=":material/cancel:")
+        _reason(grade.reason)
+
+
+def _reason(reason: str) -> None:
+    """Why the grade is what it is: a one-line note, or console text (failed checks, PowerShell errors) kept
+    verbatim in a code block, where markdown would turn its ``+`` and ``~`` lines into lists and rules."""
+    if "\n" in reason.strip():
+        st.code(reason.strip(), language=None, wrap_lines=True)
+    elif reason:
+        st.caption(md(reason))
 
 
 def explain(question, answer: Answer | None, *, show_yours: bool = True) -> None:
