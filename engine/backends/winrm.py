@@ -12,10 +12,16 @@ from the environment variables it names::
       read_timeout_s: 30              # HTTP read time-out; must exceed operation_timeout_s
       username_env: LAB_USER          # names of environment variables
       password_env: LAB_PASSWORD
+    default_host: HV1                 # optional: where WinRMBackend.run goes without host= (else the first host)
 
 ``kerberos`` needs ``pip install pywinrm[kerberos]`` and ``credssp`` needs ``pip install pywinrm[credssp]``
 (neither is a dependency of this project). ``ssl`` is HTTP Basic over HTTPS (port 5986 by default);
 ``basic`` over plain HTTP sends the password in clear text: use it only against the local emulator.
+
+``WinRMBackend`` is the ``LabBackend`` over these hosts: ``run(script, host=None)`` is one ``run_ps`` on the host
+(a WinRM session is a remote session, never a console logon); ``snapshot()`` is one ``run_ps`` of the gathering
+script (``engine.backends.winrm_snapshot``) per host, merged into one ``LabState``. What a host could not show
+(a missing module) is in ``backend.notes``; ``Jobs`` and ``Clock`` are emulator-only and stay empty/0.
 
 Exception tree (every message starts with the lab host name and says the cause)::
 
@@ -30,11 +36,13 @@ Exception tree (every message starts with the lab host name and says the cause):
     ├── TimedOutError               connect/read time-out, WinRM operation time-out
     ├── RemoteFaultError            an HTTP 500 WS-Man fault; .wsman_code, .reason
     ├── ProtocolError               any other HTTP status or an answer pywinrm cannot read
-    └── RemoteScriptError           the script wrote PowerShell error records (``RemoteResult.check()``)
+    └── RemoteScriptError           the script wrote PowerShell error records (``RemoteResult.check()``), or
+                                    the gathering script printed no JSON
 """
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -46,11 +54,13 @@ import winrm
 import winrm.exceptions
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from engine.content.yamlload import line_of
+from engine.backends.winrm_snapshot import GatherError, gather_script, merge, parse_part
+from engine.content.yamlload import line_of, pydantic_problems, read_mapping
 from engine.errors import ContentError, Problem
-from engine.content.yamlload import pydantic_problems, read_mapping
+from engine.hyperv.labstate import LabState
+from engine.powershell.runspace import PSResult
 
-__all__ = ["Target", "Targets", "load_targets", "RemoteResult", "WinRMTransport", "MAX_SCRIPT_CHARS",
+__all__ = ["Target", "Targets", "load_targets", "RemoteResult", "WinRMTransport", "WinRMBackend", "MAX_SCRIPT_CHARS",
            "WinRMBackendError", "UnknownTargetError", "CredentialsMissingError", "TransportUnavailableError",
            "ScriptTooLongError", "HostUnreachableError", "TLSFailureError", "CredentialsRejectedError",
            "TimedOutError", "RemoteFaultError", "ProtocolError", "RemoteScriptError"]
@@ -179,10 +189,17 @@ class Target(BaseModel):
 
 @dataclass(frozen=True)
 class Targets:
-    """Lab host name (case-insensitive, like Windows names) → Target."""
+    """Lab host name (case-insensitive, like Windows names) → Target; ``default_host`` is where scripts go by
+    default (the file's ``default_host`` key, else its first host)."""
 
     file: Path
     entries: Mapping[str, Target]
+    default_host: str | None = None
+
+    def name(self, host: str) -> str:
+        """The host's name as the targets file spells it (``UnknownTargetError`` when it is not there)."""
+        self.get(host)
+        return next(name for name in self.entries if name.lower() == host.lower())
 
     def get(self, host: str) -> Target:
         for name, target in self.entries.items():
@@ -200,6 +217,8 @@ def load_targets(path: Path | str) -> Targets:
         raise ContentError(problems)
     file = str(path)
     entries: dict[str, Target] = {}
+    default_line = line_of(data, ("default_host",))
+    default = data.pop("default_host", None)  # the one key that is not a host
     for name, value in data.items():
         if isinstance(value, dict) and "password" in value:
             problems.append(Problem(file, line_of(data, (name, "password")), f"{name}.password",
@@ -219,9 +238,12 @@ def load_targets(path: Path | str) -> Targets:
                 continue
             target = target.model_copy(update={"ca_path": ca})
         entries[str(name)] = target
+    if default is not None and str(default).lower() not in {name.lower() for name in entries}:
+        problems.append(Problem(file, default_line, "default_host",
+                                f"'{default}' is not a host of this file (hosts: {', '.join(entries) or 'none'})"))
     if problems:
         raise ContentError(problems)
-    return Targets(path, MappingProxyType(entries))
+    return Targets(path, MappingProxyType(entries), None if default is None else str(default))
 
 
 @dataclass(frozen=True)
@@ -340,3 +362,64 @@ def _connection_cause(exc: Exception) -> str:
     if "reset" in text.lower():
         return "the connection was reset"
     return text
+
+
+# A PowerShell error record as pywinrm hands it back ends with its FullyQualifiedErrorId line; the records of one
+# run are separated there (a text without that line stays one record).
+_RECORD_END = re.compile(r"^ *\+ FullyQualifiedErrorId[^\n]*\n?", re.MULTILINE)
+
+
+def _error_texts(stderr: str) -> list[str]:
+    """The error records in a script's cleaned stderr, one text each."""
+    texts, start = [], 0
+    for end in _RECORD_END.finditer(stderr):
+        texts.append(stderr[start:end.end()].strip("\n"))
+        start = end.end()
+    rest = stderr[start:].strip("\n")
+    return [t for t in texts + [rest] if t.strip()]
+
+
+class WinRMBackend:
+    """``LabBackend`` over real lab hosts (or the WinRM emulator) through ``WinRMTransport``.
+
+    ``targets`` is a ``Targets`` or the path of a targets file; ``environ`` holds the credential variables
+    (default ``os.environ``); ``logon`` is the default host of ``run`` (else the file's ``default_host``, else
+    its first host). ``notes`` lists what the last ``snapshot()`` could not gather, host by host.
+    """
+
+    def __init__(self, targets: Targets | Path | str, environ: Mapping[str, str] | None = None, *,
+                 logon: str | None = None) -> None:
+        self.targets = targets if isinstance(targets, Targets) else load_targets(targets)
+        default = logon or self.targets.default_host or next(iter(self.targets.entries), None)
+        if default is None:
+            raise ValueError(f"the targets file {self.targets.file} names no host")
+        self.logon = self.targets.name(default)
+        self.transport = WinRMTransport(self.targets, environ)
+        self.notes: list[str] = []
+
+    def run(self, script: str, host: str | None = None) -> PSResult:
+        """Run ``script`` on ``host`` (default: the logon host). The result holds text only: ``output`` is
+        empty, ``text`` is stdout followed by the error records as PowerShell prints them, ``errors`` their
+        texts. Transport failures raise the ``WinRMBackendError`` subclasses naming the host."""
+        remote = self.transport.run_ps(self.targets.name(host or self.logon), script)
+        errors = _error_texts(remote.stderr)
+        text = remote.stdout + "".join(e + "\n" for e in errors)
+        return PSResult(output=[], text=text, errors=errors, had_errors=bool(errors), exit_status=remote.exit_code)
+
+    def snapshot(self) -> LabState:
+        """The lab as its hosts show it: one gathering ``run_ps`` per host, merged (see ``winrm_snapshot``)."""
+        hosts = list(self.targets.entries)
+        script = gather_script(hosts)
+        parts, notes = [], []
+        for host in hosts:
+            remote = self.transport.run_ps(host, script)
+            try:
+                parts.append(parse_part(host, remote.stdout))
+            except GatherError as exc:
+                detail = remote.stderr.strip() or str(exc)
+                raise RemoteScriptError(host, f"the gathering script failed: {detail}", remote) from None
+            if remote.stderr.strip():
+                notes.append(f"{host}: the gathering script reported errors: {remote.stderr.strip()}")
+        state, merged_notes = merge(parts)
+        self.notes = merged_notes + notes
+        return state
