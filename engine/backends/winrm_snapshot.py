@@ -116,7 +116,8 @@ def parse_part(host: str, stdout: str) -> Part:
         data = _unwrap(json.loads(line))
     except json.JSONDecodeError as exc:
         raise GatherError(f"{host}: the gathering script printed no JSON ({exc.msg}): {text[:200]!r}") from None
-    if not isinstance(data, dict) or "H" not in data:
+    if not isinstance(data, dict) or not isinstance(data.get("H"), dict) or not data["H"].get("Name"):
+        # Get-VMHost failed (Hyper-V missing or not running): the script went on, but without its subject
         raise GatherError(f"{host}: the gathering script's JSON has no host part: {text[:200]!r}")
     return Part(host, data, [key for key in OPTIONAL if key not in data])
 
