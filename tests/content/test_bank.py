@@ -75,3 +75,8 @@ def test_objective_1_4_has_the_item_kinds_the_issue_names(catalog):
 
 def test_some_items_are_unscored_pilots(catalog):
     assert sum(q.unscored for q in catalog.question_list()) >= 2
+
+
+def test_every_1_4_item_links_to_the_lab_step_that_shows_it(catalog):
+    unlinked = [q.id for q in catalog.question_list() if q.objective == "1.4" and not q.lab]
+    assert unlinked == []
