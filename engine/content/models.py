@@ -107,6 +107,25 @@ def _option_ids(options: list[Option]) -> list[str]:
     return ids
 
 
+def _one_option(v: str, info) -> str:
+    """An ``answer`` naming one of the item's ``options``."""
+    ids = _option_ids(info.data.get("options") or [])
+    if ids and v not in ids:
+        raise ValueError(f"answer '{v}' is not an option id ({', '.join(ids)})")
+    return v
+
+
+def _some_options(v: list[str], info, what: str) -> list[str]:
+    """An ``answer`` listing distinct ``options`` ids (``what`` names them in the message: option, step)."""
+    ids = _option_ids(info.data.get("options") or [])
+    bad = [a for a in v if ids and a not in ids]
+    if bad:
+        raise ValueError(f"answer {', '.join(bad)} is not an option id ({', '.join(ids)})")
+    if len(set(v)) != len(v):
+        raise ValueError(f"answer names {what} twice")
+    return v
+
+
 class SingleQuestion(QuestionBase):
     """One right option (radio buttons)."""
 
@@ -114,13 +133,7 @@ class SingleQuestion(QuestionBase):
     options: list[Option] = Field(min_length=2)
     answer: str
 
-    @field_validator("answer")
-    @classmethod
-    def _answer(cls, v: str, info) -> str:
-        ids = _option_ids(info.data.get("options") or [])
-        if ids and v not in ids:
-            raise ValueError(f"answer '{v}' is not an option id ({', '.join(ids)})")
-        return v
+    _answer = field_validator("answer")(_one_option)
 
     def explained_ids(self) -> list[str]:
         return [o.id for o in self.options]
@@ -136,13 +149,8 @@ class MultipleQuestion(QuestionBase):
     @field_validator("answer")
     @classmethod
     def _answer(cls, v: list[str], info) -> list[str]:
-        ids = _option_ids(info.data.get("options") or [])
-        bad = [a for a in v if ids and a not in ids]
-        if bad:
-            raise ValueError(f"answer {', '.join(bad)} is not an option id ({', '.join(ids)})")
-        if len(set(v)) != len(v):
-            raise ValueError("answer names an option twice")
-        if ids and len(v) >= len(ids):
+        _some_options(v, info, "an option")
+        if info.data.get("options") and len(v) >= len(info.data["options"]):
             raise ValueError("every option is right: use fewer right answers or more options")
         return v
 
@@ -164,13 +172,7 @@ class OrderQuestion(QuestionBase):
     @field_validator("answer")
     @classmethod
     def _answer(cls, v: list[str], info) -> list[str]:
-        ids = _option_ids(info.data.get("options") or [])
-        bad = [a for a in v if ids and a not in ids]
-        if bad:
-            raise ValueError(f"answer {', '.join(bad)} is not an option id ({', '.join(ids)})")
-        if len(set(v)) != len(v):
-            raise ValueError("answer names a step twice")
-        return v
+        return _some_options(v, info, "a step")
 
     def explained_ids(self) -> list[str]:
         return [o.id for o in self.options]
@@ -205,13 +207,7 @@ class Blank(Strict):
     options: list[Option] = Field(min_length=2)
     answer: str
 
-    @field_validator("answer")
-    @classmethod
-    def _answer(cls, v: str, info) -> str:
-        ids = _option_ids(info.data.get("options") or [])
-        if ids and v not in ids:
-            raise ValueError(f"answer '{v}' is not an option id ({', '.join(ids)})")
-        return v
+    _answer = field_validator("answer")(_one_option)
 
 
 class DropdownQuestion(QuestionBase):
