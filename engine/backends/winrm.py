@@ -399,10 +399,12 @@ class WinRMBackend:
         self.notes: list[str] = []
 
     def run(self, script: str, host: str | None = None) -> PSResult:
-        """Run ``script`` on ``host`` (default: the logon host). The result holds text only: ``output`` is
+        """Run ``script`` on ``host`` (default, or ``"remote"``: the logon host — a WinRM session is already
+        the remote session a management workstation would open). The result holds text only: ``output`` is
         empty, ``text`` is stdout followed by the error records as PowerShell prints them, ``errors`` their
         texts. Transport failures raise the ``WinRMBackendError`` subclasses naming the host."""
-        remote = self.transport.run_ps(self.targets.name(host or self.logon), script)
+        where = self.logon if host is None or host.lower() == "remote" else self.targets.name(host)
+        remote = self.transport.run_ps(where, script)
         errors = _error_texts(remote.stderr)
         text = remote.stdout + "".join(e + "\n" for e in errors)
         return PSResult(output=[], text=text, errors=errors, had_errors=bool(errors), exit_status=remote.exit_code)

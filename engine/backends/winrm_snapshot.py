@@ -75,7 +75,8 @@ _TEMPLATE = (
     "G=@(Get-ClusterGroup|?{{[string]$_.GroupType -eq 'VirtualMachine'}}|%{{@{{N=$_.Name;O=[string]$_.OwnerNode;"
     "S=[string]$_.State;P=$_.Priority}}}});V=@(Get-ClusterSharedVolume|%{{@{{N=$_.Name;S=[string]$_.State;"
     "O=[string]$_.OwnerNode;F=@($_.SharedVolumeInfo|%{{$_.FriendlyVolumeName}})}}}});"
-    "T=@(Get-ClusterNetwork|%{{@{{N=$_.Name;S=[string]$_.State;R=[string]$_.Role;A=$_.Address;I=[string]$_.Id}}}})}}}}catch{{}}}}"
+    "T=@(Get-ClusterNetwork|%{{@{{N=$_.Name;S=[string]$_.State;R=[string]$_.Role;A=$_.Address;"
+    "I=[string]$_.Id}}}})}}}}catch{{}}}}"
     "if(gcm Get-ADComputer -ea $q){{$o.D=@(Get-ADComputer -Filter * -Pr msDS-AllowedToDelegateTo|"
     "?{{@({hosts}) -contains $_.Name}}|%{{@{{N=$_.Name;H=$_.DNSHostName;A=@($_.'msDS-AllowedToDelegateTo')}}}})}}"
     "if(gcm Get-SmbShare -ea $q){{$o.S=@(Get-SmbShare -Special $false|%{{@{{N=$_.Name;A=@(Get-SmbShareAccess "
@@ -171,8 +172,8 @@ def _host(part: Part) -> HostState:
         VirtualMachineMigrationPerformanceOption=d["P"],
         VirtualMachinePath=h["VirtualMachinePath"], VirtualHardDiskPath=h["VirtualHardDiskPath"],
         LogicalProcessorCount=h["LogicalProcessorCount"], MemoryCapacity=h["MemoryCapacity"],
-        MigrationNetworks=sorted((MigrationNetworkState(Subnet=n["Subnet"], Priority=n["Priority"]) for n in _list(d.get("G"))),
-                                 key=lambda n: (n.Priority, n.Subnet)),
+        MigrationNetworks=sorted((MigrationNetworkState(Subnet=n["Subnet"], Priority=n["Priority"])
+                                  for n in _list(d.get("G"))), key=lambda n: (n.Priority, n.Subnet)),
         Switches=sorted((SwitchState(Name=w["N"], SwitchType=w["T"], NetAdapterInterfaceDescription=w["D"] or None)
                          for w in _list(d.get("W"))), key=lambda w: w.Name),
         NetAdapters=sorted((NetAdapterState(Name=n["Name"], Status=n["Status"], LinkSpeed=n["LinkSpeed"],

@@ -20,10 +20,12 @@ import pytest
 from engine.backends.emulated import EmulatedBackend
 from engine.backends.winrm import (MAX_SCRIPT_CHARS, CredentialsRejectedError, HostUnreachableError,
                                    RemoteScriptError, UnknownTargetError, WinRMBackend, load_targets)
-from engine.backends.winrm_snapshot import BASE_CHARS, gather_script, merge, parse_part
+from engine.backends.winrm_snapshot import BASE_CHARS, GatherError, gather_script, merge, parse_part
+from engine.commands.ps import load_topology
 from engine.content.loader import REPO_ROOT, load_catalog
 from engine.errors import ContentError
 from engine.labs.build import emulated_lab
+from engine.powershell.quoting import ps_quote
 from engine.winrm_server.labhost import LearnerLab
 from tests.winrm.conftest import start  # noqa: F401  (fixture)
 from tests.winrm.test_parity import observable, serve_lab, write_targets
@@ -44,6 +46,17 @@ def test_run_returns_the_console_text_on_the_logon_host(start, tmp_path, monkeyp
     assert (result.output, result.text, result.errors, result.had_errors, result.exit_status) == \
         ([], "HV1\n", [], False, 0)
     assert backend.run("hostname", host="hv2").text == "HV2\n"
+    assert backend.run("hostname", host="remote").text == "HV1\n"  # a lab step's "remote" logon
+
+
+def test_non_ascii_names_survive_the_round_trip(start, tmp_path, monkeypatch):
+    backend, hosts = serve_lab(start, STANDALONE, tmp_path, monkeypatch)
+    local = EmulatedBackend.from_topology(load_topology(str(STANDALONE))[0])
+    script = f"Rename-VMSwitch -Name External -NewName {ps_quote('Extérieur ✓ ‘q’')} -ComputerName HV2"
+    assert not backend.run(script).had_errors and not local.run(script, host="HV1").had_errors
+    state = backend.snapshot()
+    assert [s.Name for s in state.host("HV2").Switches] == ["Extérieur ✓ ‘q’"]
+    assert state == observable(local.snapshot())
 
 
 def test_run_error_records_come_back_as_texts_after_the_output(start, tmp_path, monkeypatch):
@@ -52,7 +65,6 @@ def test_run_error_records_come_back_as_texts_after_the_output(start, tmp_path, 
     assert result.had_errors and result.exit_status == 1
     assert len(result.errors) == 2
     assert result.errors[0].startswith("Get-VM : ") and "NoSuchVM" in result.errors[0]
-    assert result.errors[0].rstrip().endswith(result.errors[0].splitlines()[-1])
     assert "FullyQualifiedErrorId" in result.errors[0].splitlines()[-1]
     assert "Other" in result.errors[1]
     assert result.text == "before\n" + "".join(e + "\n" for e in result.errors)
@@ -85,8 +97,11 @@ def test_a_default_host_that_is_not_in_the_file_is_a_content_problem(tmp_path):
 #: Run first on both sides so that moves can start from a remote session (see the module docstring).
 KERBEROS = """
 Set-VMHost -ComputerName HV1, HV2 -VirtualMachineMigrationAuthenticationType Kerberos
-Set-ADComputer -Identity HV1 -Add @{'msDS-AllowedToDelegateTo'=@('cifs/HV2','Microsoft Virtual System Migration Service/HV2')}
-Set-ADComputer -Identity HV2 -Add @{'msDS-AllowedToDelegateTo'=@('cifs/HV1','Microsoft Virtual System Migration Service/HV1')}
+foreach ($pair in @(@('HV1', 'HV2'), @('HV2', 'HV1'))) {
+    $to = $pair[1]
+    Set-ADComputer -Identity $pair[0] -Add @{'msDS-AllowedToDelegateTo' = @("cifs/$to",
+        "Microsoft Virtual System Migration Service/$to")}
+}
 """
 REMOTE_PREPARATION = {"lab-switch-names": KERBEROS}
 
@@ -179,7 +194,8 @@ def _part(**extra) -> dict:
         "A": {"Name": "Network Adapter", "SwitchName": "External", "Connected": True, "ClusterMonitored": False},
         "D": {"value": [{"P": "D:\\VMs\\a.vhdx", "T": "SCSI", "N": 0, "L": 0}], "Count": 1}, "X": None}
     data = {"H": host, "A": "Kerberos", "P": "Compression", "O": "6.3.9600", "W": [],
-            "G": {"Subnet": "10.0.1.0/24", "Priority": 0}, "N": [{"Name": "LM", "Status": "Up", "LinkSpeed": "10 Gbps"}],
+            "G": {"Subnet": "10.0.1.0/24", "Priority": 0},
+            "N": [{"Name": "LM", "Status": "Up", "LinkSpeed": "10 Gbps"}],
             "V": vm, "C": {"Manufacturer": "GenuineIntel", "Name": "Intel(R) Xeon(R) CPU E5-2670 v2 @ 2.50GHz "},
             "I": [{"N": "LM", "I": "10.0.1.11/24"}], "K": 0}
     data.update(extra)
@@ -210,13 +226,13 @@ def test_missing_modules_leave_their_parts_empty_with_a_note():
         del part[key]
     state, notes = merge([parse_part("HV1", json.dumps(part)), parse_part("HV2", _part(
         D=[{"N": "HV1", "H": "HV1.contoso.com", "A": "cifs/HV2"}], S=[{"N": "VMs", "A": "CONTOSO\\HV2$"}]))])
-    assert state.Clusters == [] and state.Hosts[0].Processor.Name == "" and state.Hosts[0].NetAdapters[0].IPAddress == ""
+    hv1 = state.Hosts[0]
+    assert state.Clusters == [] and hv1.Processor.Name == "" and hv1.NetAdapters[0].IPAddress == ""
     assert [(a.Name, a.AllowedToDelegateTo) for a in state.ADComputers] == [("HV1", ["cifs/HV2"])]
     assert [(s.Path, s.AccountName) for s in state.SmbShares] == [("\\\\HV1\\VMs", ["CONTOSO\\HV2$"])]
     assert "HV1: the FailoverClusters module is not installed: no cluster information from this host" in notes
 
 
 def test_an_answer_without_json_is_a_gather_error():
-    from engine.backends.winrm_snapshot import GatherError
     with pytest.raises(GatherError, match="^HV1: the gathering script printed no JSON"):
         parse_part("HV1", "Get-VMHost : Hyper-V is not installed\n")
