@@ -9,13 +9,15 @@ the module is installed — its failover cluster, the lab hosts' AD computer acc
 Written for Windows PowerShell 4 and for the emulator's PowerShell subset at once:
 
 - keys are one letter and parameters abbreviated, as the script must stay under ``MAX_SCRIPT_CHARS`` (cmd.exe's
-  line limit, reference §5): about 2,300 characters for a four-host lab (:data:`BASE_CHARS` plus the names);
+  line limit, reference §5): :data:`BASE_CHARS` = 2,332 plus each quoted host name and a comma (2,355 for four);
 - enum values go through ``[string]`` (PowerShell 4's ConvertTo-Json writes enums as numbers);
 - every list is built with ``@(…)`` (one object would otherwise be written as an object, not a list), and the
   parser also unwraps PowerShell 3/4's ``{"value": […], "Count": n}`` form of a wrapped array;
 - non-ASCII text is written as ``\\uXXXX`` escapes, because real hosts answer in the OEM code page 437. The
   escaping needs .NET ``[char[]]`` casts, which the emulator lacks; it answers in UTF-8, so there the ``try``
   leaves the JSON as it is;
+- progress records are switched off: a module's first load writes "Preparing modules for first use." as
+  CLIXML progress on stderr, which pywinrm cannot clean into text;
 - a missing module (FailoverClusters, ActiveDirectory, SmbShare, NetTCPIP, WMI) is probed with ``Get-Command``;
   its part is then absent from the JSON and :func:`merge` records a note instead of failing (the emulator has
   no SmbShare cmdlets, no Get-NetIPAddress and no Get-WmiObject, so those three notes are normal there).
@@ -53,7 +55,7 @@ OPTIONAL = {
 # {hosts}: the lab hosts' names as quoted literals (the only data in the script, through ps_quote). A cluster
 # node sets K to its cluster; a host with the module outside any cluster leaves K = 0.
 _TEMPLATE = (
-    "$q='SilentlyContinue';$h=Get-VMHost;$o=@{{H=($h|select Name,Fully*,Virtual*,Max*,Use*,Logical*,MemoryCapacity);"
+    "$q='SilentlyContinue';$ProgressPreference=$q;$h=Get-VMHost;$o=@{{H=($h|select Name,Fully*,Virtual*,Max*,Use*,Logical*,MemoryCapacity);"
     "A=[string]$h.VirtualMachineMigrationAuthenticationType;P=[string]$h.VirtualMachineMigrationPerformanceOption;"
     "O=[string]$PSVersionTable.BuildVersion;"
     "W=@(Get-VMSwitch|%{{@{{N=$_.Name;T=[string]$_.SwitchType;D=$_.NetAdapterInterfaceDescription}}}});"
