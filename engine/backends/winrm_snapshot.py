@@ -55,7 +55,8 @@ OPTIONAL = {
 # {hosts}: the lab hosts' names as quoted literals (the only data in the script, through ps_quote). A cluster
 # node sets K to its cluster; a host with the module outside any cluster leaves K = 0.
 _TEMPLATE = (
-    "$q='SilentlyContinue';$ProgressPreference=$q;$h=Get-VMHost;$o=@{{H=($h|select Name,Fully*,Virtual*,Max*,Use*,Logical*,MemoryCapacity);"
+    "$q='SilentlyContinue';$ProgressPreference=$q;$h=Get-VMHost;"
+    "$o=@{{H=($h|select Name,Fully*,Virtual*,Max*,Use*,Logical*,MemoryCapacity);"
     "A=[string]$h.VirtualMachineMigrationAuthenticationType;P=[string]$h.VirtualMachineMigrationPerformanceOption;"
     "O=[string]$PSVersionTable.BuildVersion;"
     "W=@(Get-VMSwitch|%{{@{{N=$_.Name;T=[string]$_.SwitchType;D=$_.NetAdapterInterfaceDescription}}}});"
