@@ -181,14 +181,16 @@ class Binder:
         if args:
             # ValueFromRemainingArguments collects the leftovers, after what it got by position (Write-Output a b c)
             rest = next((p for p in params if p.remaining and p.in_sets(bound.sets)), None)
-            if rest is None or (rest.name in bound.params and not rest.is_array):
+            collects = rest is not None and (rest.is_array or rest.element == "object")
+            if rest is None or (rest.name in bound.params and not collects):
                 raise BindingError(f"A positional parameter cannot be found that accepts argument "
                                    f"'{to_string(args[0].value)}'.", "PositionalParameterNotFound")
             values = [a.value for a in args]
             if rest.name in bound.params:
                 earlier = bound.params.pop(rest.name)
                 values = (earlier if isinstance(earlier, list) else [earlier]) + values
-            self._store(bound, rest, self.convert(rest, values if rest.is_array else values[0], True, args[0].extent))
+            value = values if collects and (len(values) > 1 or rest.is_array) else values[0]
+            self._store(bound, rest, self.convert(rest, value, True, args[0].extent))
 
     # -------------------------------------------------------------------------------------- parameter sets
     def mandatory(self, set_name: str) -> list[ParameterInfo]:

@@ -296,6 +296,8 @@ class _Tokenizer:
             if m and m.group().lower() in _KEYWORDS:
                 return self._keyword(m.group().lower(), m.end())
         parts, end = scan_generic(src, start, self._parse_sub)
+        if end == start:
+            return self._emit("GARBAGE", src[start], start, start + 1)
         name = "".join(p for p in parts if isinstance(p, str)) or src[start:end]
         return self._emit("COMMAND", name, start, end, mode=ARGS)
 
@@ -417,6 +419,8 @@ class _Tokenizer:
     def _bare_word(self):
         start = self.pos
         parts, end = scan_generic(self.src, start, self._parse_sub)
+        if end == start:  # a character no token starts with: take it alone so the parser can name it
+            return self._emit("GARBAGE", self.src[start], start, start + 1)
         text = self.src[start:end]
         value = number_value(text)
         if value is not None and parts == (text,):

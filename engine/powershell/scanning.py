@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from typing import Callable
 
 # PowerShell accepts typographic quotes and dashes as their ASCII counterparts (text pasted from documents)
@@ -51,8 +50,8 @@ class LineMap:
 
 
 def is_space(c: str) -> bool:
-    """Whitespace inside a line, as PowerShell sees it (not line breaks)."""
-    return c in " \t\f\v\u00a0\u0085" or (c not in "\r\n" and unicodedata.category(c) == "Zs")
+    """Whitespace inside a line (not line breaks); the same set that ends a bare word."""
+    return c.isspace() and c not in "\r\n"
 
 
 def number_value(text: str) -> int | float | None:
