@@ -66,13 +66,16 @@ def test_argparse_errors_exit_2(capsys, argv):
     assert code == 2 and "usage: python -m engine lab" in err
 
 
-def test_real_hosts_are_not_available_yet(capsys, tmp_path):
+def test_unreachable_real_host_names_the_host_and_the_cause(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("LAB_USER", "admin")
+    monkeypatch.setenv("LAB_PASS", "not-a-secret")
     targets = tmp_path / "targets.yaml"
-    targets.write_text("HV1: {host: hv1.contoso.com}\n", encoding="utf-8")
+    targets.write_text("HV1: {url: 'http://127.0.0.1:9/wsman', transport: basic, username_env: LAB_USER, "
+                       "password_env: LAB_PASS}\n", encoding="utf-8")
     code, _, err = run(capsys, "check", LAB, "--target", str(targets))
-    assert code == 2
-    assert err.strip() == ("python -m engine lab: WinRMBackend (engine.backends.winrm) is not available yet in "
-                           "this version")
+    assert code == 1
+    assert err.strip() == ("python -m engine lab: HV1: cannot connect to http://127.0.0.1:9/wsman: connection "
+                           "refused (is WinRM listening on that port? on Windows: winrm quickconfig)")
 
 
 def test_check_of_a_fresh_lab_fails_with_expected_and_actual(capsys):
