@@ -33,6 +33,7 @@ class ErrorSpec:
     why: str
     # Hyper-V cmdlets print most failed operations as "NotSpecified: (:) [Move-VM],
     # VirtualizationOperationFailedException" with FullyQualifiedErrorId "OperationFailed,<cmdlet class>".
+    # An empty error_code means Windows prints the cmdlet class alone (Import-VM's configuration errors).
     category: str = "NotSpecified"
     exception_type: str = "VirtualizationOperationFailedException"
     error_code: str = "OperationFailed"
@@ -55,6 +56,12 @@ _SPECS = [
           "Hyper-V cmdlets look on the computer they run on (or -ComputerName); the VM may live on another host.",
           category="InvalidArgument", exception_type="VirtualizationInvalidArgumentException",
           error_code="InvalidParameter"),
+    _spec("vm.id_not_found", 'Hyper-V was unable to find a virtual machine with id "{vm_id}".', "approximate",
+          "Get-VM -Id looks on the computer it runs on (or -ComputerName), like Get-VM -Name.",
+          category="InvalidArgument", exception_type="VirtualizationInvalidArgumentException",
+          error_code="InvalidParameter"),
+    _spec("checkpoint.not_found", 'Hyper-V was unable to find a checkpoint with name "{name}" of virtual machine '
+          '"{vm}".', "approximate", "Get-VMSnapshot lists the checkpoints of a VM.", **_NOT_FOUND),
     _spec("switch.not_found", 'Hyper-V was unable to find a virtual switch with name "{name}".', "approximate",
           "Virtual switch names are per host; check Get-VMSwitch on that host.", **_NOT_FOUND),
     _spec("adapter.not_found", 'Hyper-V was unable to find a network adapter with name "{name}" on virtual '
@@ -112,6 +119,21 @@ _SPECS = [
     _spec("migration_network.exists", 'Host "{host}" already has a migration network with subnet "{subnet}".',
           "approximate", "Each subnet appears once; change its priority with Set-VMMigrationNetwork.",
           category="ResourceExists", error_code="ObjectExists"),
+    _spec("switch.exists", 'Host "{host}" already has a virtual switch named "{name}".', "approximate",
+          "This lab keeps virtual switch names unique per host, because moves match switches by name.",
+          category="ResourceExists", error_code="ObjectExists"),
+    _spec("switch.external_needs_adapter", 'Cannot create external virtual switch "{name}": name the physical '
+          "network adapter it binds to (-NetAdapterName).", "approximate",
+          "An External switch is bound to a physical adapter; Internal and Private switches are not.",
+          category="InvalidArgument", exception_type="VirtualizationInvalidArgumentException",
+          error_code="InvalidParameter"),
+    _spec("switch.adapter_not_external", "A {type} virtual switch has no physical network adapter; -NetAdapterName "
+          "creates an External switch.", "approximate",
+          "Only External switches bind to a physical adapter.", category="InvalidArgument",
+          exception_type="VirtualizationInvalidArgumentException", error_code="InvalidParameter"),
+    _spec("switch.adapter_in_use", "Failed while adding virtual Ethernet switch connections. The network adapter "
+          '"{nic}" of host "{host}" is already bound to the virtual switch "{switch}".', "approximate",
+          "A physical adapter carries at most one External switch.", hresult="0x800700B7"),
     # --- VM lifecycle ----------------------------------------------------------------------------------------
     _spec("vm.invalid_state", "'{vm}' failed to change state. The operation cannot be performed while the object "
           "is in its current state. (Cannot {action} a virtual machine that is {state}.)", "approximate",
@@ -123,6 +145,16 @@ _SPECS = [
           "{state}. Turn off the virtual machine first.", "approximate",
           "Processor compatibility (and other processor settings) can be changed only while the VM is off.",
           category="InvalidOperation", error_code="InvalidState"),
+    _spec("vm.remove_running", "'{vm}' failed to delete. The operation cannot be performed while the object is in "
+          "its current state. (Cannot remove a virtual machine that is {state}.)", "approximate",
+          "Remove-VM removes a VM that is off or saved; stop it first (Stop-VM -TurnOff).",
+          category="InvalidOperation", error_code="InvalidState", hresult="0x800710D2"),
+    _spec("vm.remove_clustered", 'Virtual machine "{vm}" is a clustered role of cluster "{cluster}"; remove the role '
+          "from the cluster (Remove-ClusterGroup) before removing the virtual machine.", "approximate",
+          "The cluster owns a highly available VM; removing it behind the cluster's back would leave a broken role."),
+    _spec("checkpoint.name_exists", 'Virtual machine "{vm}" already has a checkpoint named "{name}".', "approximate",
+          "Windows allows checkpoints of the same name; this lab names checkpoint files after them, so it keeps "
+          "names unique per VM.", category="ResourceExists", error_code="ObjectExists"),
     _spec("vm.busy", 'Virtual machine "{vm}" is already being moved by another operation.', "approximate",
           "A VM takes part in one migration or storage move at a time.", category="InvalidOperation",
           error_code="InvalidState"),
@@ -203,7 +235,7 @@ _SPECS = [
     _spec("import.configuration_errors", "Unable to import virtual machine due to configuration errors.  Please "
           "use Compare-VM to repair the virtual machine.", "exact",
           "Import-VM refuses a VM whose switches (or other resources) are missing; Compare-VM returns a report to "
-          "fix.", category="NotSpecified", error_code="Microsoft.HyperV.PowerShell.Commands.ImportVMCommand"),
+          "fix.", category="NotSpecified", error_code=""),
     _spec("import.id_exists", "Failed to import virtual machine: a virtual machine with identifier {vm_id} already "
           'exists on host "{host}". Import a copy with a new identifier (-Copy -GenerateNewId).', "approximate",
           "Register and plain copy keep the VM's identifier, which must be unique on the host."),

@@ -136,7 +136,8 @@ class ExportImportMixin(CallerMixin):
                                          path=path, options={"import_path": path, "copy": copy})
             report.incompatibilities = switch_incompatibilities(vm, host)
         if report.incompatibilities:
-            raise error("import.configuration_errors", target=vm.name, details={"report": report})
+            # Windows names no target here: CategoryInfo reads "NotSpecified: (:) [Import-VM], …".
+            raise error("import.configuration_errors", details={"report": report})
         source_files = self._read_config(host, path or "")
         if vm.id != source_files.id:
             self.world.next_copy += 1  # the new Id is taken; the next copy gets another
@@ -156,3 +157,4 @@ class ExportImportMixin(CallerMixin):
             for c in vm.checkpoints:
                 add(self.world, host, checkpoint_file(vm, c.name, c.path), CONFIG_GB)
         self.world.vms.append(vm)
+        job.result_vm_id = vm.id

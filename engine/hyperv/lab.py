@@ -1,7 +1,7 @@
 """The Lab facade: build from a topology, save/load JSON, observe, and every operation (from the mixins).
 
 Each operation lives in the module of its concept (``migration``, ``storage``, ``exportimport``, ``cluster``,
-``vms``, ``hostsettings``, ``ad``, ``faults``, ``jobs``) as a mixin; :class:`Lab` only assembles them around one
+``vms``, ``checkpoints``, ``hostsettings``, ``ad``, ``faults``, ``jobs``) as a mixin; :class:`Lab` only assembles them around one
 :class:`~engine.hyperv.state.World`, which is the whole state (no module-level mutable state anywhere).
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from engine.content.topology import Topology
 from engine.errors import LabError
 from engine.hyperv.ad import ADMixin
 from engine.hyperv.catalogue import error
+from engine.hyperv.checkpoints import CheckpointsMixin
 from engine.hyperv.cluster import ClusterMixin
 from engine.hyperv.exportimport import ExportImportMixin
 from engine.hyperv.faults import FaultsMixin
@@ -65,8 +66,8 @@ def _vm(t, host: Host) -> VM:
     )
 
 
-class Lab(ClusterMixin, FaultsMixin, ExportImportMixin, StorageMixin, MigrationMixin, ADMixin, VMsMixin,
-          HostSettingsMixin, JobsMixin):
+class Lab(ClusterMixin, FaultsMixin, ExportImportMixin, StorageMixin, MigrationMixin, ADMixin, CheckpointsMixin,
+          VMsMixin, HostSettingsMixin, JobsMixin):
     """An emulated Hyper-V lab. Build with :meth:`from_topology` or :meth:`from_json`.
 
     ClusterMixin comes first: it overrides the hooks ``_after_job`` (drains) and ``_network_changed``

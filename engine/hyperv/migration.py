@@ -234,3 +234,4 @@ class MigrationMixin(CallerMixin):
         vm.adapters = [Adapter(**a) for a in job.plan["adapters"]]
         vm.host = destination.name
         vm.status = "Operating normally"
+        job.result_vm_id = vm.id

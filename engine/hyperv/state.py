@@ -212,7 +212,11 @@ class Pass:
 
 @dataclass
 class Job:
-    """One long operation on the simulated clock; ``plan`` is what completion applies (see :mod:`jobs`)."""
+    """One long operation on the simulated clock; ``plan`` is what completion applies (see :mod:`jobs`).
+
+    ``result_vm_id`` is the Id of the VM a completed import created (or a completed move moved): find it with
+    ``lab.get_vm_by_id(job.result_vm_id, job.destination)`` — an imported copy may share its name with another VM.
+    """
 
     id: int
     kind: str                     # live | quick | shared-nothing | storage | move | export | import
@@ -234,6 +238,7 @@ class Job:
     link: str = ""
     timing: dict[str, Any] = field(default_factory=dict)
     plan: dict[str, Any] = field(default_factory=dict)
+    result_vm_id: str | None = None
 
 
 @dataclass

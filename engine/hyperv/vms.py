@@ -1,7 +1,8 @@
-"""Virtual machines: the power-state lifecycle, processor compatibility, network adapters and switches.
+"""Virtual machines: the power-state lifecycle, removal, processor compatibility, network adapters and switches.
 
 Power states follow :data:`VM_TRANSITIONS` (Start-VM, Stop-VM, Save-VM, Suspend-VM, Resume-VM); any other
-move raises ``vm.invalid_state``. Physical adapter state (Enable-/Disable-NetAdapter) lives here too, because
+move raises ``vm.invalid_state``. Remove-VM unregisters a VM that is off or saved and, as on Windows, leaves its
+files where they are. Physical adapter state (Enable-/Disable-NetAdapter) lives here too, because
 it is what a cable pull looks like to the host; the cluster mixin reacts to it (network health protection).
 """
 from __future__ import annotations
@@ -49,6 +50,57 @@ class VMsMixin(CallerMixin):
     def get_vm(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VM:
         """Get-VM -Name: the VM on -ComputerName (else the caller's computer, else anywhere)."""
         return self._find_vm(name, computer_name, caller)
+
+    @operation("Get-VM")
+    def get_vm_by_id(self, id: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VM:
+        """Get-VM -Id: the VM with this identifier (braces and case do not matter) on -ComputerName, else on the
+        caller's computer, else anywhere."""
+        wanted = id.strip().strip("{}").lower()
+        scope = computer_name or self._caller(caller).computer
+        if scope is not None:
+            self._target_host(scope, None)
+        for vm in self.world.vms:
+            if vm.id.lower() == wanted and (scope is None or vm.host.lower() == scope.lower()):
+                return vm
+        raise error("vm.id_not_found", target=id, vm_id=id)
+
+    @operation("Remove-VM")
+    def remove_vm(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VM:
+        """Remove-VM: unregister a VM that is off or saved; its configuration, disks and checkpoints stay on disk
+        (Windows deletes none of them). A clustered VM must leave the cluster first."""
+        vm = self._find_vm(name, computer_name, caller)
+        if vm.cluster is not None:
+            raise error("vm.remove_clustered", target=vm.name, vm=vm.name, cluster=vm.cluster)
+        if vm.state in ACTIVE_STATES:
+            raise error("vm.remove_running", target=vm.name, vm=vm.name, state=vm.state.lower())
+        if any(j.vm == vm.name and j.source == vm.host and j.state in ("Queued", "Running") for j in self.world.jobs):
+            raise error("vm.busy", target=vm.name, vm=vm.name)
+        self.world.vms.remove(vm)
+        return vm
+
+    @operation("New-VMSwitch")
+    def new_switch(self, name: str, switch_type: str | None = None, computer_name: str | None = None, *,
+                   net_adapter_name: str | None = None, caller: Caller | None = None) -> VSwitch:
+        """New-VMSwitch: an External switch (``net_adapter_name``: a physical adapter no other switch uses), or an
+        Internal or Private one. Switch names are unique on a host."""
+        host = self._target_host(computer_name, caller)
+        kind = switch_type or ("External" if net_adapter_name else "Internal")
+        if host.switch(name) is not None:
+            raise error("switch.exists", target=name, name=name, host=host.name)
+        if kind == "External":
+            if not net_adapter_name:
+                raise error("switch.external_needs_adapter", target=name, name=name)
+            nic = host.nic(net_adapter_name)
+            taken = next((s for s in host.switches if s.nic and s.nic.lower() == nic.name.lower()), None)
+            if taken is not None:
+                raise error("switch.adapter_in_use", target=name, nic=nic.name, host=host.name, switch=taken.name)
+            switch = VSwitch(name, "External", nic.name)
+        elif net_adapter_name:
+            raise error("switch.adapter_not_external", target=name, type=kind)
+        else:
+            switch = VSwitch(name, kind, None)
+        host.switches.append(switch)
+        return switch
 
     @operation("Get-VMSwitch")
     def get_switch(self, name: str, computer_name: str | None = None, *, caller: Caller | None = None) -> VSwitch:

@@ -5,7 +5,7 @@ import pytest
 
 from engine.errors import LabError
 from engine.hyperv.vms import VM_TRANSITIONS
-from tests.hyperv.conftest import ON_HV1, build, pair_data
+from tests.hyperv.conftest import ON_HV1, build, cluster_data, pair_data
 
 
 @pytest.fixture
@@ -143,3 +143,110 @@ def test_get_switch(lab):
     with pytest.raises(LabError) as e:
         lab.get_switch("Private", "HV1")
     assert e.value.id == "switch.not_found"
+
+
+# --- Remove-VM -------------------------------------------------------------------------------------------------
+
+def test_remove_vm_that_is_off_keeps_its_files(lab):
+    files = dict(lab.world.files)
+    removed = lab.remove_vm("VM3", caller=ON_HV1)
+    assert removed.name == "VM3" and "VM3" not in [v.Name for v in lab.snapshot().VMs]
+    assert lab.world.files == files
+
+
+def test_remove_saved_vm(lab):
+    lab.save_vm("VM1", caller=ON_HV1)
+    lab.remove_vm("VM1", "HV1", caller=ON_HV1)
+    assert "VM1" not in [v.Name for v in lab.snapshot().VMs]
+
+
+def test_remove_running_vm_refused(lab):
+    with pytest.raises(LabError) as e:
+        lab.remove_vm("VM1", caller=ON_HV1)
+    assert (e.value.id, e.value.fidelity, e.value.category) == ("vm.remove_running", "approximate", "InvalidOperation")
+    assert e.value.message == ("'VM1' failed to delete. The operation cannot be performed while the object is in "
+                               "its current state. (Cannot remove a virtual machine that is running.)")
+    assert "VM1" in [v.Name for v in lab.snapshot().VMs]
+
+
+def test_remove_clustered_vm_refused():
+    lab = build(cluster_data())
+    lab.stop_vm("VM1", "HV1")
+    with pytest.raises(LabError) as e:
+        lab.remove_vm("VM1", "HV1")
+    assert e.value.id == "vm.remove_clustered"
+    assert e.value.message == ('Virtual machine "VM1" is a clustered role of cluster "CLU1"; remove the role from the '
+                               "cluster (Remove-ClusterGroup) before removing the virtual machine.")
+
+
+def test_remove_unknown_vm_is_not_found(lab):
+    with pytest.raises(LabError) as e:
+        lab.remove_vm("VM9", caller=ON_HV1)
+    assert e.value.id == "vm.not_found"
+
+
+# --- Get-VM -Id --------------------------------------------------------------------------------------------------
+
+def test_get_vm_by_id_ignores_braces_and_case(lab):
+    vm_id = lab.world.vm("VM3").id
+    assert lab.get_vm_by_id("{" + vm_id.lower() + "}", caller=ON_HV1).name == "VM3"
+
+
+def test_get_vm_by_id_not_found(lab):
+    with pytest.raises(LabError) as e:
+        lab.get_vm_by_id("00000000-0000-0000-0000-000000000000", caller=ON_HV1)
+    assert (e.value.id, e.value.category, e.value.fidelity) == ("vm.id_not_found", "InvalidArgument", "approximate")
+    assert e.value.message == ('Hyper-V was unable to find a virtual machine with id '
+                               '"00000000-0000-0000-0000-000000000000".')
+
+
+def test_get_vm_by_id_looks_only_on_the_named_host(lab):
+    with pytest.raises(LabError) as e:
+        lab.get_vm_by_id(lab.world.vm("VM3").id, "HV2", caller=ON_HV1)
+    assert e.value.id == "vm.id_not_found"
+
+
+# --- New-VMSwitch ------------------------------------------------------------------------------------------------
+
+def test_new_internal_and_private_switches(lab):
+    lab.new_switch("Lab", "Internal", "HV2", caller=ON_HV1)
+    lab.new_switch("Isolated", "Private", "HV2", caller=ON_HV1)
+    switches = {s.Name: s.SwitchType for s in lab.snapshot().host("HV2").Switches}
+    assert switches == {"External": "External", "Lab": "Internal", "Isolated": "Private"}
+
+
+def test_new_external_switch_on_a_free_adapter(lab):
+    switch = lab.new_switch("Migration", computer_name="HV1", net_adapter_name="lm", caller=ON_HV1)
+    assert (switch.name, switch.switch_type, switch.nic) == ("Migration", "External", "LM")
+
+
+def test_new_external_switch_on_a_bound_adapter_refused(lab):
+    with pytest.raises(LabError) as e:
+        lab.new_switch("Second", "External", net_adapter_name="Mgmt", caller=ON_HV1)
+    assert e.value.id == "switch.adapter_in_use"
+    assert e.value.message == ("Failed while adding virtual Ethernet switch connections. The network adapter "
+                               '"Mgmt" of host "HV1" is already bound to the virtual switch "External".')
+
+
+def test_new_external_switch_needs_an_adapter(lab):
+    with pytest.raises(LabError) as e:
+        lab.new_switch("Outside", "External", caller=ON_HV1)
+    assert e.value.id == "switch.external_needs_adapter"
+
+
+def test_new_switch_on_unknown_adapter(lab):
+    with pytest.raises(LabError) as e:
+        lab.new_switch("Outside", net_adapter_name="Nope", caller=ON_HV1)
+    assert e.value.id == "netadapter.not_found"
+
+
+def test_new_internal_switch_with_adapter_refused(lab):
+    with pytest.raises(LabError) as e:
+        lab.new_switch("Lab", "Internal", net_adapter_name="LM", caller=ON_HV1)
+    assert e.value.id == "switch.adapter_not_external"
+
+
+def test_new_switch_name_taken_refused(lab):
+    with pytest.raises(LabError) as e:
+        lab.new_switch("External", "Private", caller=ON_HV1)
+    assert (e.value.id, e.value.message) == ("switch.exists", 'Host "HV1" already has a virtual switch named "External".')
