@@ -30,6 +30,8 @@ def format_operator(fmt: str, args: list) -> str:
                              "the argument list.")
         text = format_value(args[index], m.group(3) or "")
         width = int(m.group(2) or 0)
+        if abs(width) >= 1_000_000:  # .NET's limit for an alignment
+            raise ValueError("Input string was not in a correct format.")
         out.append(text.rjust(width) if width >= 0 else text.ljust(-width))
     out.append(fmt[pos:])
     return "".join(out)

@@ -113,10 +113,6 @@ class JobTable:
         """The job with that Id."""
         return self._jobs.get(job_id)
 
-    def named(self, name: str) -> list[Job]:
-        """Jobs whose name matches (case-insensitive)."""
-        return [j for j in self._jobs.values() if j.name.lower() == name.lower()]
-
     def all(self) -> list[Job]:
         """All jobs in Id order."""
         return list(self._jobs.values())

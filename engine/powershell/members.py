@@ -112,10 +112,18 @@ def _string_methods(s: str) -> dict[str, Callable]:
         "replace": lambda a, b: s.replace(to_string(a), to_string(b)),
         "split": lambda sep=" ": _split_chars(s, to_string(sep)),
         "substring": lambda start, length=None: _substring(s, start, length),
-        "padleft": lambda n, c=" ": s.rjust(to_integer(n), to_string(c)[:1] or " "),
-        "padright": lambda n, c=" ": s.ljust(to_integer(n), to_string(c)[:1] or " "),
+        "padleft": lambda n, c=" ": s.rjust(_width(n), to_string(c)[:1] or " "),
+        "padright": lambda n, c=" ": s.ljust(_width(n), to_string(c)[:1] or " "),
         "equals": lambda x: s == to_string(x),
     }
+
+
+def _width(n: Any) -> int:
+    width = to_integer(n)
+    if width > 1_000_000:  # a console emulator has no use for giant strings; refuse before allocating
+        raise OpError("Exception of type 'System.OutOfMemoryException' was thrown.", "OutOfMemoryException",
+                      "NotSpecified", "OutOfMemoryException")
+    return width
 
 
 def _split_chars(s: str, separators: str) -> list[str]:

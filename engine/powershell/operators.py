@@ -53,6 +53,7 @@ def arithmetic(op: str, a: Any, b: Any, charge: Callable[[int], None]) -> Any:
     """``a op b`` for + - * / %, following the left operand's type like PowerShell."""
     if isinstance(a, list):
         if op == "+":
+            charge(len(a))  # building ever-growing arrays in a loop costs steps too
             return a + (b if isinstance(b, list) else [b])
         if op == "*":
             times = to_integer(b)
@@ -72,7 +73,9 @@ def arithmetic(op: str, a: Any, b: Any, charge: Callable[[int], None]) -> Any:
             merged[key] = value
         return merged
     if isinstance(a, str) and op == "+":
-        return a + to_string(b)
+        text = to_string(b)
+        charge((len(a) + len(text)) // 64)  # so doubling a string in a loop hits the budget, not the memory
+        return a + text
     if isinstance(a, str) and op == "*":
         times = max(to_integer(b), 0)
         charge(len(a) * times)

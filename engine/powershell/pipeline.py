@@ -115,8 +115,9 @@ class CommandContext:
         raise PSError(self.error_record(error, **details))
 
     def write_warning(self, text: str) -> None:
-        """``WARNING: text`` on the console unless -WarningAction SilentlyContinue."""
-        if self._proc.bound.common.get("WarningAction") not in ("SilentlyContinue", "Ignore"):
+        """``WARNING: text`` on the console unless -WarningAction (or $WarningPreference) silences it."""
+        action = self._proc.bound.common.get("WarningAction") or self._proc.interp.preference("WarningPreference")
+        if str(action) not in ("SilentlyContinue", "Ignore"):
             self._proc.interp.host(f"WARNING: {text}")
 
     def write_verbose(self, text: str) -> None:

@@ -47,8 +47,8 @@ class Session:
         self.error_list: list[ErrorRecord] = []
         self.last_success = True
         self.variables: dict[str, Any] = {
-            "erroractionpreference": "Continue", "warningpreference": "Continue", "verbosepreference":
-                "SilentlyContinue", "formatenumerationlimit": 4, "maximumerrorcount": _MAX_ERRORS,
+            "erroractionpreference": "Continue", "warningpreference": "Continue",
+            "verbosepreference": "SilentlyContinue",
             "psversiontable": Hashtable([("PSVersion", "4.0"), ("WSManStackVersion", "3.0"),
                                          ("SerializationVersion", "1.1.0.1"), ("CLRVersion", "4.0.30319.34014"),
                                          ("BuildVersion", "6.3.9600.16406"), ("PSCompatibleVersions",

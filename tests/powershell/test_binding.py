@@ -265,3 +265,11 @@ def test_registry_is_copied_not_shared():
     extended.register(Cmdlet("Get-Extra", "X.GetExtraCommand", lambda ctx, p: ctx.write_output(1)))
     assert Runspace(extended).run("Get-Extra").output == [1]
     assert Runspace(base).run("Get-Extra").errors[0].fqid == "CommandNotFoundException"
+
+
+def test_registry_aliases():
+    registry = default_registry()
+    registry.add_alias("gt", "Get-Thing")
+    registry.register(Cmdlet("Get-Thing", "X.GetThingCommand", lambda ctx, p: ctx.write_output("thing")))
+    assert Runspace(registry).run("gt").output == ["thing"]
+    assert registry.aliases()["gt"] == "Get-Thing"

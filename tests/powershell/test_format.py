@@ -168,3 +168,7 @@ def test_warning_and_verbose(run):
     assert run("Write-Warning 'careful'").text == "WARNING: careful\n"
     assert run("Write-Verbose 'hidden'").text == ""
     assert run("Write-Verbose 'shown' -Verbose").text == "VERBOSE: shown\n"
+
+
+def test_warning_preference(run):
+    assert run("$WarningPreference = 'SilentlyContinue'; Write-Warning 'quiet'").text == ""

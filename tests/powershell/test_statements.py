@@ -127,3 +127,13 @@ def test_huge_ranges_count_against_the_budget(world):
 def test_deep_nesting_becomes_an_error_record(run):
     result = run("(" * 400 + "1" + ")" * 400)
     assert result.output == [1] or result.errors[0].fqid == "CallDepthOverflow"
+
+
+def test_growing_strings_count_against_the_budget(world):
+    rs = Runspace(services={"world": world}, step_budget=100_000)
+    assert rs.run("$s = 'x'; while ($true) { $s += $s }").errors[0].fqid == "ScriptStepBudgetExceeded"
+
+
+def test_giant_padding_is_refused(run):
+    assert run("'x'.PadLeft(2000000000)").errors[0].fqid == "OutOfMemoryException"
+    assert run("'{0,2000000000}' -f 1").errors[0].fqid == "FormatError"
