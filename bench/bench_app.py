@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench.harness import summarise, time_ms
+from bench.harness import percentile, summarise, time_ms
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -65,10 +65,16 @@ def run(quick: bool) -> list[dict]:
                 os.environ.pop("TRAINER_DATA_DIR", None)
             else:
                 os.environ["TRAINER_DATA_DIR"] = saved
+    base = "app: empty page rerun (AppTest baseline)"
+
+    def ratio(samples: list[float]) -> float:
+        return round(percentile(samples, 50) / percentile(baseline, 50), 2)
+
     return [
-        summarise("app: empty page rerun (AppTest baseline)", baseline, "ms"),
+        summarise(base, baseline, "ms"),
         summarise("app: study page rerun, whole bank in the session", study_ms, "ms", target=150, on="p95",
-                  bank=bank),
+                  bank=bank, baseline=base, ratio_vs_baseline=ratio(study_ms)),
         summarise("app: study Show answer + Next (2 reruns, 3 store writes)", clicks_ms, "ms", bank=bank),
-        summarise("app: exam page rerun, form in progress", exam_ms, "ms", target=150, on="p95", bank=bank),
+        summarise("app: exam page rerun, form in progress", exam_ms, "ms", target=150, on="p95", bank=bank,
+                  baseline=base, ratio_vs_baseline=ratio(exam_ms)),
     ]

@@ -77,7 +77,7 @@ def _snapshot_latency(quick: bool) -> list[dict]:
     base = summarise("pywinrm run_ps of an empty script (loopback baseline)", baseline, "ms")
     snap = summarise("WinRMBackend.snapshot, 2-host lab (loopback)", samples, "ms", target=60, on="p50",
                      run_ps_per_snapshot=per_snapshot, hosts=len(HOSTS),
-                     ratio_to_baseline_p50=round(percentile_ratio(samples, baseline), 2))
+                     baseline=base["name"], ratio_vs_baseline=round(percentile_ratio(samples, baseline), 2))
     return [snap, base]
 
 
