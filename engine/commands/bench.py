@@ -1,32 +1,52 @@
-"""``python -m engine bench [--quick] [--out FILE]``: run every ``bench/bench_*.py`` and write one report.
+"""``python -m engine bench [--quick] [--out FILE] [--only X]``: run every ``bench/bench_*.py``, write one report.
 
 Each module's ``run(quick)`` returns entries with name, unit, p50, p95 (and target/met where an issue set one).
-The report is JSON (default bench/results.json) plus a table on stdout.
+The report is JSON (default bench/results.json) plus a table on stdout, with the date, CPUs and load averages
+(the machine may be shared). A module that fails is reported (stderr, ``failed`` in the JSON, exit status 1)
+without hiding the others' figures.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import json
+import os
 import platform
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from engine.content.loader import REPO_ROOT
+
+
+def _load() -> list[float] | None:
+    """The 1, 5 and 15-minute load averages (the machine is shared: figures are read against these)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def _modules() -> list[str]:
     return sorted(f"bench.{p.stem}" for p in (REPO_ROOT / "bench").glob("bench_*.py"))
 
 
+def _number(value: float) -> str:
+    """At most 4 significant figures (the noise of a shared machine is larger than that), no exponent."""
+    if value == 0 or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}" if abs(value) >= 0.001 else f"{value:.2g}"
+
+
 def table(entries: list[dict]) -> str:
     """A plain-text table of results (also pasted into the README)."""
-    rows = [("benchmark", "unit", "p50", "p95", "target", "met")]
+    rows = [("benchmark", "unit", "p50", "p95", "target", "met", "x baseline")]
     for e in entries:
         target = "" if e.get("target") is None else f"{e['target']} ({e.get('target_on', 'p95')})"
         met = "" if "met" not in e else ("yes" if e["met"] else "NO")
-        rows.append((e["name"], e["unit"], f"{e['p50']:g}", f"{e['p95']:g}", target, met))
+        ratio = "" if e.get("ratio_vs_baseline") is None else f"{e['ratio_vs_baseline']:g}"
+        rows.append((e["name"], e["unit"], _number(e["p50"]), _number(e["p95"]), target, met, ratio))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -42,29 +62,42 @@ def main(argv: list[str]) -> int:
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
     entries: list[dict] = []
-    failures = 0
+    failed: dict[str, str] = {}
+    seconds: dict[str, float] = {}
+    load_before = _load()
     started = time.perf_counter()
     for name in _modules():
         if args.only and not any(o in name for o in args.only):
             continue
         print(f"running {name} …", file=sys.stderr, flush=True)
+        module_started = time.perf_counter()
         try:
             module = importlib.import_module(name)
             for entry in module.run(args.quick):
                 entry.setdefault("module", name)
                 entries.append(entry)
         except Exception as exc:  # one broken benchmark must not hide the others' figures
-            failures += 1
-            print(f"{name}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            failed[name] = f"{type(exc).__name__}: {exc}"
+            print(f"{name}: failed: {failed[name]}", file=sys.stderr)
+        seconds[name] = round(time.perf_counter() - module_started, 1)
     report = {
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "processor": platform.processor() or platform.machine()},
+                    "processor": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
+                    "load_average_before": load_before, "load_average_after": _load()},
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "quick": args.quick,
         "seconds": round(time.perf_counter() - started, 1),
+        "module_seconds": seconds,
+        "failed": failed,
         "results": entries,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(table(entries))
-    print(f"\n{len(entries)} results in {report['seconds']} s → {args.out}", file=sys.stderr)
-    return 1 if failures else 0
+    machine = report["machine"]
+    print(f"\n{len(entries)} results in {report['seconds']} s on {machine['cpus']} CPUs, {report['date']}, "
+          f"load average {machine['load_average_before']} before, {machine['load_average_after']} after"
+          f" → {args.out}")
+    for name in failed:
+        print(f"FAILED: {name}: {failed[name]}", file=sys.stderr)
+    return 1 if failed else 0
