@@ -1,8 +1,10 @@
-"""Core discovery and job cmdlets: Get-Command, Get-Help, Get-Job, Wait-Job, Receive-Job, Remove-Job."""
+"""Core discovery and job cmdlets: Get-Command, Get-Help, Get-Member, Get-Job, Wait-Job, Receive-Job,
+Remove-Job."""
 from __future__ import annotations
 
+from engine.powershell.convert import full_type_name, to_string, type_names
 from engine.powershell.jobs import Job
-from engine.powershell.objects import PSObject
+from engine.powershell.objects import PSCUSTOMOBJECT, PSObject, adapt
 from engine.powershell.operators import wildcard
 from engine.powershell.registry import Cmdlet, CmdletImpl, Param, ParameterInfo
 
@@ -11,6 +13,7 @@ _JOB = "System.Management.Automation.Job"
 _STATES = ("NotStarted", "Running", "Completed", "Failed", "Stopped", "Blocked", "Suspended", "Disconnected",
            "Suspending", "Stopping")
 COMMAND_INFO = "System.Management.Automation.CommandInfo"
+MEMBER_DEFINITION = "Microsoft.PowerShell.Commands.MemberDefinition"
 
 
 # ------------------------------------------------------------------------------------------------- help
@@ -117,6 +120,53 @@ def _get_command(ctx, params):
         ctx.write_output(info)
 
 
+# ------------------------------------------------------------------------------------------------ members
+_SHORT = {"System.String": "string", "System.Int32": "int", "System.Int64": "long", "System.Boolean": "bool",
+          "System.Double": "double", "System.Collections.Hashtable": "hashtable"}
+_METHODS = (("Equals", "bool Equals(System.Object obj)"), ("GetHashCode", "int GetHashCode()"),
+            ("GetType", "type GetType()"), ("ToString", "string ToString()"))
+
+
+def _members(obj) -> list[tuple[str, str, str]]:
+    """(Name, MemberType, Definition) of an object, methods first, each kind sorted by name."""
+    target = adapt(obj)
+    properties = []
+    if isinstance(target, PSObject):
+        custom = PSCUSTOMOBJECT in target.type_names
+        for name, value in sorted(target.items(), key=lambda item: item[0].lower()):
+            full = full_type_name(value) if value is not None else "System.Object"
+            if custom:
+                properties.append((name, "NoteProperty", f"{full} {name}={to_string(value)}"))
+            else:
+                access = "{get;set;}" if name.lower() in target.setters else "{get;}"
+                properties.append((name, "Property", f"{_SHORT.get(full, full)} {name} {access}"))
+    elif isinstance(obj, str):
+        properties.append(("Length", "Property", "int Length {get;}"))
+    return [(n, "Method", d) for n, d in _METHODS] + properties
+
+
+class GetMember(CmdletImpl):
+    """Get-Member: the members of each distinct input type."""
+
+    def begin(self, ctx, params):
+        self.seen: set[str] = set()
+
+    def process(self, ctx, params):
+        obj = params.get("InputObject")
+        if obj is None:
+            return
+        type_name = type_names(obj)[0]
+        if type_name in self.seen:
+            return
+        self.seen.add(type_name)
+        patterns = [wildcard(n) for n in params.get("Name") or ["*"]]
+        for name, kind, definition in _members(obj):
+            if any(p.match(name) for p in patterns):
+                ctx.write_output(PSObject([("TypeName", type_name), ("Name", name), ("MemberType", kind),
+                                           ("Definition", definition)], [MEMBER_DEFINITION], mutable=False,
+                                          display=name))
+
+
 # -------------------------------------------------------------------------------------------------- jobs
 def _jobs(ctx, params) -> list[Job]:
     """The jobs selected by -Job, -Id or -Name (errors for unknown ones), or all jobs."""
@@ -218,6 +268,10 @@ def info_cmdlets() -> list[Cmdlet]:
             Param("Name", "string", position=0), Param("Full", "switch"), Param("Detailed", "switch"),
             Param("Examples", "switch")], aliases=["help", "man"],
             synopsis="Displays information about Windows PowerShell commands and concepts."),
+        Cmdlet("Get-Member", _NS + "GetMemberCommand", GetMember, [
+            Param("InputObject", "object", pipeline=True), Param("Name", "string[]", position=0)],
+            aliases=["gm"], module="Microsoft.PowerShell.Utility",
+            synopsis="Gets the properties and methods of objects."),
         Cmdlet("Get-Job", _NS + "GetJobCommand", _get_job, [
             Param("Id", "int[]", sets=["SessionIdParameterSet"], position=0),
             Param("Name", "string[]", sets=["NameParameterSet"], mandatory=True, position=0),

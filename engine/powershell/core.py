@@ -1,7 +1,8 @@
-"""The default registry: core cmdlets and the views of core types (jobs, commands, hashtable entries)."""
+"""The default registry: core cmdlets and the views of core types (jobs, commands, members, hashtable
+entries)."""
 from __future__ import annotations
 
-from engine.powershell.cmdlets_info import COMMAND_INFO, info_cmdlets
+from engine.powershell.cmdlets_info import COMMAND_INFO, MEMBER_DEFINITION, info_cmdlets
 from engine.powershell.cmdlets_objects import object_cmdlets
 from engine.powershell.cmdlets_output import output_cmdlets
 from engine.powershell.format import DICTIONARY_ENTRY
@@ -22,4 +23,6 @@ def default_registry() -> Registry:
     views.table(COMMAND_INFO, Column("CommandType", width=15), Column("Name", "DisplayName", width=50),
                 Column("ModuleName"))
     views.table(DICTIONARY_ENTRY, Column("Name", width=30), Column("Value"))
+    views.table(MEMBER_DEFINITION, Column("Name", width=20), Column("MemberType", width=14), Column("Definition"),
+                group_by="TypeName")
     return registry

@@ -73,6 +73,7 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     type_name: str = ""
     hide_header: bool = False
+    group: Any = None  # the value of the view's group_by property for this table
 
     def add(self, obj: Any) -> int:
         """Add an object's row; returns its index."""
@@ -182,25 +183,36 @@ class Console:
 
     def _shaped(self, obj: Any) -> None:
         name = type_names(obj)[0]
+        view = self.views.table_for(type_names(obj))
+        group = get_member(obj, view.group_by) if view is not None and view.group_by else None
         if self._table is not None:
-            if name == self._table.type_name:
-                self._lines.append((self._table, self._table.add(obj)))
-            else:  # another type while a table is open: printed out of band, as a list
+            if name != self._table.type_name:  # another type while a table is open: out of band, as a list
                 columns = default_columns(obj, self.views)[1]
                 self._lines.extend([""] + list_entry([(c.header, value_of(c, obj)) for c in columns]) + [""])
+            elif group != self._table.group:  # same format, next group: group end, then a new labelled table
+                self._lines.append("")
+                self._start_table(view, name, group, obj)
+            else:
+                self._lines.append((self._table, self._table.add(obj)))
             return
         if self._list_type is not None and self._list_type != name:
             self._close()
         kind, columns = default_columns(obj, self.views)
         if kind == "table":
             self._close()
-            self._table = Table(columns, type_name=name)
-            self._lines.extend(["", (self._table, None), (self._table, self._table.add(obj))])
+            self._lines.append("")
+            self._start_table(view, name, group, obj, columns)
         else:
             if self._list_type is None:
                 self._lines.extend(["", ""])
                 self._list_type = name
             self._lines.extend(list_entry([(c.header, value_of(c, obj)) for c in columns]) + [""])
+
+    def _start_table(self, view, name: str, group: Any, obj: Any, columns: list[Column] | None = None) -> None:
+        if view is not None and view.group_by:
+            self._lines.extend(["", view.group_label + to_string(group), ""])
+        self._table = Table(columns if columns is not None else list(view.columns), type_name=name, group=group)
+        self._lines.extend([(self._table, None), (self._table, self._table.add(obj))])
 
     def _close(self) -> None:
         if self._table is not None or self._list_type is not None:

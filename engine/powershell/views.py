@@ -33,9 +33,11 @@ class Column:
 
 @dataclass(frozen=True)
 class TableView:
-    """A default table view."""
+    """A default table view; ``group_by`` starts a new table under ``group_label + value`` when it changes."""
 
     columns: tuple[Column, ...]
+    group_by: str | None = None
+    group_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,11 @@ class ViewRegistry:
         self._tables: dict[str, TableView] = {}
         self._lists: dict[str, ListView] = {}
 
-    def table(self, type_name: str, *columns: Column | str) -> None:
-        """Register the default table view of a type."""
-        self._tables[type_name.lower()] = TableView(_columns(columns))
+    def table(self, type_name: str, *columns: Column | str, group_by: str | None = None,
+              group_label: str | None = None) -> None:
+        """Register the default table view of a type (optionally grouped, like Get-Member's TypeName groups)."""
+        label = group_label if group_label is not None else f"   {group_by}: "
+        self._tables[type_name.lower()] = TableView(_columns(columns), group_by, label if group_by else "")
 
     def list(self, type_name: str, *items: Column | str) -> None:
         """Register the default list view of a type."""

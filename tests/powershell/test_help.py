@@ -67,3 +67,27 @@ def test_get_command_unknown_name(run):
 def test_get_command_wildcard_without_match_is_silent(run):
     result = run("Get-Command Nothing*")
     assert result.output == [] and not result.errors
+
+
+def test_get_member_groups_by_type_name(run):
+    assert run("Get-Thing | Get-Member").text == (
+        "\n\n"
+        "   TypeName: Fake.Thing\n"
+        "\n"
+        "Name                 MemberType     Definition\n"
+        "----                 ----------     ----------\n"
+        "Equals               Method         bool Equals(System.Object obj)\n"
+        "GetHashCode          Method         int GetHashCode()\n"
+        "GetType              Method         type GetType()\n"
+        "ToString             Method         string ToString()\n"
+        "Name                 Property       string Name {get;}\n"
+        "Value                Property       int Value {get;set;}\n"
+        "\n\n")
+
+
+def test_get_member_lists_each_type_once_with_note_properties(run):
+    result = run("[pscustomobject]@{Name = 'x'}, [pscustomobject]@{Name = 'y'}, 'text' | Get-Member -Name N*, L*")
+    assert [(m["TypeName"], m["Name"], m["Definition"]) for m in result.output] == [
+        ("System.Management.Automation.PSCustomObject", "Name", "System.String Name=x"),
+        ("System.String", "Length", "int Length {get;}")]
+    assert "\n   TypeName: System.String\n" in result.text
