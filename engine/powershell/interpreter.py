@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from engine.errors import LabError
 from engine.powershell import ast
-from engine.powershell.convert import ConversionError, cast, known_type, to_bool, to_string
+from engine.powershell.convert import ConversionError, cast, full_type_name, known_type, to_bool, to_string
 from engine.powershell.errors import ErrorRecord, Extent, PSError, StepBudgetExceeded, runtime_error
 from engine.powershell.members import call_method, get_index, get_member, set_index, set_member
 from engine.powershell.objects import Hashtable, ScriptBlock
@@ -132,7 +132,7 @@ class Interpreter:
             try:
                 self.execute(stmt, sink)
             except PSError as e:
-                if e.scope != "statement" or self.try_depth:
+                if e.scope != "statement" or self.try_depth or str(self.preference("ErrorActionPreference")) == "Stop":
                     raise
                 self.report(e.record)
             self.session.last_success = self.failures == failures
@@ -234,16 +234,15 @@ class Interpreter:
 
     def _assign(self, stmt: ast.Assignment) -> Any:
         target = stmt.target
-        if stmt.op in ("++", "--"):
-            value = arithmetic(stmt.op[0], self.eval(target), 1, self.tick)
-        else:
-            value = self.value_of(stmt.value)
-            if stmt.op != "=":
-                try:
-                    value = arithmetic(stmt.op[0], self.eval(target), value, self.tick)
-                except OpError as e:
-                    raise self._op_error(e, stmt) from None
+        value = 1 if stmt.op in ("++", "--") else self.value_of(stmt.value)
         try:
+            if stmt.op in ("++", "--"):
+                current = self.eval(target)
+                if not (current is None or isinstance(current, (int, float))):
+                    raise OpError(f"The '{stmt.op}' operator works only on numbers. The operand is a "
+                                  f"'{full_type_name(current)}'.", "OperatorRequiresNumber")
+            if stmt.op != "=":
+                value = arithmetic(stmt.op[0], self.eval(target), value, self.tick)
             if isinstance(target, ast.Variable):
                 self.set_variable(target.name, value, stmt)
             elif isinstance(target, ast.Member):
@@ -252,6 +251,8 @@ class Interpreter:
                 set_index(self.eval(target.target), self.eval(target.index), value)
         except OpError as e:
             raise self._op_error(e, stmt) from None
+        except ConversionError as e:
+            raise runtime_error(e.message, e.error_id, self.extent(stmt), category="InvalidArgument") from None
         except LabError as e:
             raise runtime_error(f'Exception setting "{target.name}": "{e.message}"', "ExceptionWhenSetting",
                                 self.extent(stmt), category="NotSpecified",

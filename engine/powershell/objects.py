@@ -111,7 +111,15 @@ class Hashtable(MutableMapping):
 
     @staticmethod
     def _fold(key: Any) -> Any:
-        return key.lower() if isinstance(key, str) else key
+        if isinstance(key, str):
+            return key.lower()
+        if isinstance(key, list):  # an array key (@{(1, 2) = 'x'}) compares by its elements
+            return ("array",) + tuple(Hashtable._fold(k) for k in key)
+        try:
+            hash(key)
+        except TypeError:  # other mutable keys (a hashtable as a key) compare by identity
+            return ("object", id(key))
+        return key
 
     def __getitem__(self, key: Any) -> Any:
         return self._d[self._fold(key)][1]

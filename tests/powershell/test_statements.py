@@ -137,3 +137,14 @@ def test_growing_strings_count_against_the_budget(world):
 def test_giant_padding_is_refused(run):
     assert run("'x'.PadLeft(2000000000)").errors[0].fqid == "OutOfMemoryException"
     assert run("'{0,2000000000}' -f 1").errors[0].fqid == "FormatError"
+
+
+def test_error_action_preference_stop_also_stops_on_statement_errors(run):
+    result = run("$ErrorActionPreference = 'Stop'; Get-Nothing; 'after'")
+    assert result.output == [] and len(result.errors) == 1
+
+
+def test_increment_of_a_non_number_is_an_error_record(run):
+    result = run("$d = @{}; $d++")
+    assert result.errors[0].message == ("The '++' operator works only on numbers. The operand is a "
+                                        "'System.Collections.Hashtable'.")

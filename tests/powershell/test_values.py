@@ -138,3 +138,7 @@ def test_unknown_method_and_null_method(run):
     assert run("'a'.Foo()").errors[0].message == ("Method invocation failed because [System.String] does not contain "
                                                   "a method named 'Foo'.")
     assert run("$nothing.Foo()").errors[0].message == "You cannot call a method on a null-valued expression."
+
+
+def test_array_keys_in_hashtables(run):
+    assert out(run, "$h = @{(1, 2) = 'pair'; 1 = 'one'}; $h.Count; $h[1]") == [2, "one"]
