@@ -125,6 +125,13 @@ class CommandParameter(Node):
 
 
 @dataclass(**_NODE)
+class Splat(Node):
+    """``@name``: a hashtable's entries become named parameters, an array's items positional arguments."""
+
+    variable: str
+
+
+@dataclass(**_NODE)
 class CommandArgument(Node):
     """An argument in argument mode (``a,b`` arrives as one ArrayLiteral)."""
 

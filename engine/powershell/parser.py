@@ -88,6 +88,9 @@ class _AstBuilder(Transformer):
     def param_colon(self, c):
         return ast.CommandParameter(name=c[0].value, colon=True, argument=c[1], **_pos(c[0], c[1]))
 
+    def splat(self, c):
+        return ast.Splat(variable=c[0].value, **_pos(c[0], c[0]))
+
     def argument(self, c):
         return ast.CommandArgument(value=c[0], **_pos(c[0], c[0]))
 

@@ -11,7 +11,7 @@ from engine.powershell.binding import Binder, BindingError, Bound, Element
 from engine.powershell.convert import short_type_name, to_string
 from engine.powershell.errors import ErrorRecord, Extent, PSError, StepBudgetExceeded
 from engine.powershell.jobs import Job
-from engine.powershell.objects import ScriptBlock
+from engine.powershell.objects import Hashtable, ScriptBlock
 from engine.powershell.registry import Cmdlet
 
 NO_INPUT = object()  # process() without a pipeline object (the command is first in its pipeline)
@@ -263,7 +263,15 @@ class ScriptBlockProcessor:
 def _elements(interp, node: ast.Command) -> list[Element]:
     out = []
     for el in node.elements:
-        if isinstance(el, ast.CommandParameter):
+        if isinstance(el, ast.Splat):
+            value = interp.get_variable(el.variable)
+            extent = (el.start, el.end)
+            if isinstance(value, Hashtable):
+                out += [Element("param", to_string(k), v, True, extent, extent) for k, v in value.items()]
+            else:
+                out += [Element("arg", value=v, extent=extent) for v in (value if isinstance(value, list) else
+                                                                         [] if value is None else [value])]
+        elif isinstance(el, ast.CommandParameter):
             value = interp.eval(el.argument) if el.argument is not None else None
             value_extent = (el.argument.start, el.argument.end) if el.argument is not None else None
             out.append(Element("param", el.name, value, el.colon, (el.start, el.end), value_extent))

@@ -207,9 +207,9 @@ class TokenScanner:
             parts, end = scan_here(src, start, self._parse_sub)
             mode = ARGS if self.mode == ARGS else EXPR
             return self._string_token(parts, nxt in DOUBLE_QUOTES, start, end, mode)
-        if self.mode == ARGS and WORD.match(src, start + 1):
-            raise ScanError("Splatting is not supported in this console.", "SplattingNotSupported", start,
-                            WORD.match(src, start + 1).end())
+        splat = WORD.match(src, start + 1) if self.mode == ARGS else None
+        if splat:
+            return self._emit("SPLAT", splat.group(), start, splat.end())
         if self.mode == ARGS:
             return self._bare_word()
         return self._garbage()

@@ -273,3 +273,13 @@ def test_registry_aliases():
     registry.register(Cmdlet("Get-Thing", "X.GetThingCommand", lambda ctx, p: ctx.write_output("thing")))
     assert Runspace(registry).run("gt").output == ["thing"]
     assert registry.aliases()["gt"] == "Get-Thing"
+
+
+def test_splatting_a_hashtable_gives_named_parameters(run, world):
+    run("$p = @{Name = 'beta'; Value = 6; PassThru = $true}; Set-Thing @p -Mode Fast")
+    assert world.things["beta"] == 6
+
+
+def test_splatting_an_array_gives_positional_arguments(run, world):
+    run("$a = 'alpha', 4; Set-Thing @a")
+    assert world.things["alpha"] == 4
