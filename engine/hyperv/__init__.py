@@ -18,8 +18,8 @@ Operations, by module:
 - ``hostsettings``: ``get_host``, ``enable_migration``, ``disable_migration``, ``set_host``,
   ``add_migration_network``, ``set_migration_network``, ``remove_migration_network``, ``get_migration_networks``.
 - ``vms``: ``get_vm``, ``get_vm_by_id``, ``remove_vm``, ``get_switch``, ``new_switch``, ``start_vm``, ``stop_vm``,
-  ``save_vm``, ``suspend_vm``, ``resume_vm``, ``set_vm_processor``, ``connect_adapter``, ``disconnect_adapter``, ``set_adapter``, ``rename_switch``,
-  ``set_net_adapter_state``.
+  ``save_vm``, ``suspend_vm``, ``resume_vm``, ``set_vm_processor``, ``connect_adapter``, ``disconnect_adapter``,
+  ``set_adapter``, ``rename_switch``, ``set_net_adapter_state``.
 - ``ad``: ``set_delegation``, ``add_delegation``, ``remove_delegation``, ``delegation_of``.
 - ``migration``: ``move_vm``, ``compare_vm``. ``storage``: ``move_vm_storage``, ``test_path``, ``list_files``.
 - ``checkpoints``: ``checkpoint_vm``, ``remove_vm_snapshot``.

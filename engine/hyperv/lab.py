@@ -1,8 +1,9 @@
 """The Lab facade: build from a topology, save/load JSON, observe, and every operation (from the mixins).
 
 Each operation lives in the module of its concept (``migration``, ``storage``, ``exportimport``, ``cluster``,
-``vms``, ``checkpoints``, ``hostsettings``, ``ad``, ``faults``, ``jobs``) as a mixin; :class:`Lab` only assembles them around one
-:class:`~engine.hyperv.state.World`, which is the whole state (no module-level mutable state anywhere).
+``vms``, ``checkpoints``, ``hostsettings``, ``ad``, ``faults``, ``jobs``) as a mixin; :class:`Lab` only assembles
+them around one :class:`~engine.hyperv.state.World`, which is the whole state (no module-level mutable state
+anywhere).
 """
 from __future__ import annotations
 

@@ -249,4 +249,5 @@ def test_new_internal_switch_with_adapter_refused(lab):
 def test_new_switch_name_taken_refused(lab):
     with pytest.raises(LabError) as e:
         lab.new_switch("External", "Private", caller=ON_HV1)
-    assert (e.value.id, e.value.message) == ("switch.exists", 'Host "HV1" already has a virtual switch named "External".')
+    assert (e.value.id, e.value.message) == (
+        "switch.exists", 'Host "HV1" already has a virtual switch named "External".')

@@ -1,5 +1,5 @@
-"""Virtual switches and VM network adapters: Get-VMSwitch, Rename-VMSwitch, Get-/Connect-/Disconnect-/Set-
-VMNetworkAdapter.
+"""Virtual switches and VM network adapters: Get-VMSwitch, New-VMSwitch, Rename-VMSwitch,
+Get-/Connect-/Disconnect-/Set-VMNetworkAdapter.
 
 An adapter object from the pipeline may be the Source of a compatibility report (an adapter of the VM planned on
 the destination); the lab checks that one against its destination later, when Compare-VM runs again. Switch
@@ -38,6 +38,21 @@ def get_vm_switch(ctx, params: dict) -> None:
             for switch in found:
                 if not types or switch.switch_type.lower() in types:
                     ctx.write_output(switch_object(host, switch))
+
+
+def new_vm_switch(ctx, params: dict) -> None:
+    """New-VMSwitch on each -ComputerName: External (-NetAdapterName), Internal or Private (-SwitchType).
+
+    -AllowManagementOS is accepted for parity; the lab does not model the host's own virtual adapters.
+    """
+    lab, caller = lab_of(ctx), caller_of(ctx)
+    for computer in computers(params.get("ComputerName")):
+        if not ctx.should_process(params["Name"]):
+            continue
+        switch = attempt(ctx, lab.new_switch, params["Name"], params.get("SwitchType"), computer,
+                         net_adapter_name=params.get("NetAdapterName"), caller=caller)
+        if switch is not None:
+            ctx.write_output(switch_object(lab.get_host(computer, caller=caller), switch))
 
 
 def rename_vm_switch(ctx, params: dict) -> None:
@@ -120,6 +135,16 @@ def register(registry: Registry) -> None:
             Param("SwitchType", "enum[]", values=SWITCH_TYPES, type_name="Microsoft.HyperV.PowerShell.VMSwitchType"),
             Param("ComputerName", "string[]")],
         output_type=SWITCH, synopsis="Lists the virtual switches of Hyper-V hosts."))
+    registry.register(hyperv_cmdlet(
+        "New-VMSwitch", new_vm_switch, [
+            Param("Name", "string", mandatory=True, position=0, aliases=("SwitchName",)),
+            Param("NetAdapterName", "string", sets=["NetAdapterName"], mandatory=True, aliases=("InterfaceAlias",)),
+            Param("AllowManagementOS", "bool", sets=["NetAdapterName"]),
+            Param("SwitchType", "enum", values=SWITCH_TYPES, type_name="Microsoft.HyperV.PowerShell.VMSwitchType",
+                  sets=["SwitchType"], mandatory=True),
+            Param("ComputerName", "string[]")],
+        default_set="SwitchType", supports_should_process=True, output_type=SWITCH,
+        synopsis="Creates a virtual switch: External on a physical adapter, or Internal or Private."))
     registry.register(hyperv_cmdlet(
         "Rename-VMSwitch", rename_vm_switch, [
             Param("Name", "string", sets=["SwitchName"], mandatory=True, position=0),

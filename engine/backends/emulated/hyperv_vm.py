@@ -1,5 +1,5 @@
-"""VMs: Get-VM, the power cmdlets (Start-, Stop-, Save-, Suspend-, Resume-VM), Get-/Set-VMProcessor,
-Get-VMHardDiskDrive and Get-VMSnapshot.
+"""VMs: Get-VM, Remove-VM, the power cmdlets (Start-, Stop-, Save-, Suspend-, Resume-VM), Get-/Set-VMProcessor,
+Get-VMHardDiskDrive, and checkpoints (Get-VMSnapshot, Checkpoint-VM, Remove-VMSnapshot).
 
 Names accept wildcards and -ComputerName takes several hosts, as in Windows; a VM object from the pipeline is
 acted on where it lives. Power-state rules and processor rules are the lab's (``engine.hyperv.vms``).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 
-from engine.backends.emulated.context import attempt, caller_of, lab_of
+from engine.backends.emulated.context import attempt, caller_of, lab_of, names
 from engine.backends.emulated.hyperv_objects import (
     HARD_DISK, PROCESSOR, SNAPSHOT, VIRTUAL_MACHINE, computers, find_vms, finished_job, hard_disk_objects,
     hyperv_cmdlet,
@@ -36,11 +36,67 @@ def get_vm(ctx, params: dict) -> None:
         return
     lab, caller = lab_of(ctx), caller_of(ctx)
     for computer in computers(params.get("ComputerName")):
-        host = attempt(ctx, lab.get_host, computer, caller=caller)
-        if host is not None:
-            for vm in lab.world.vms_on(host.name):
-                if vm.id.lower() == params["Id"].strip("{}").lower():
-                    ctx.write_output(vm_object(vm))
+        vm = attempt(ctx, lab.get_vm_by_id, params["Id"], computer, caller=caller)
+        if vm is not None:
+            ctx.write_output(vm_object(vm))
+
+
+def remove_vm(ctx, params: dict) -> None:
+    """Remove-VM: unregister each VM (its files stay on disk); -Passthru writes the removed VM."""
+    lab, caller = lab_of(ctx), caller_of(ctx)
+    for vm in vms_of(ctx, params, "Name"):
+        if not ctx.should_process(vm.name):
+            continue
+        removed = attempt(ctx, lab.remove_vm, vm.name, vm.host, caller=caller)
+        if removed is not None and params.get("Passthru"):
+            ctx.write_output(vm_object(removed))
+
+
+def checkpoint_vm(ctx, params: dict) -> None:
+    """Checkpoint-VM [-SnapshotName]; -Passthru writes the new checkpoint."""
+    lab, caller = lab_of(ctx), caller_of(ctx)
+    for vm in vms_of(ctx, params, "Name"):
+        if not ctx.should_process(vm.name):
+            continue
+        operation = functools.partial(lab.checkpoint_vm, vm.name, vm.host, snapshot_name=params.get("SnapshotName"),
+                                      caller=caller)
+        render = (lambda done, v=vm: [_snapshot_of(v, done)]) if params.get("Passthru") else (lambda done: [])
+        if ctx.as_job:
+            ctx.run_job(finished_job(ctx, operation, render))
+            continue
+        done = attempt(ctx, operation)
+        if done is not None:
+            for obj in render(done):
+                ctx.write_output(obj)
+
+
+def _snapshot_of(vm, checkpoint):
+    return next(o for o in snapshot_objects(vm) if o.ref is checkpoint)
+
+
+def remove_vm_snapshot(ctx, params: dict) -> None:
+    """Remove-VMSnapshot: checkpoint objects from the pipeline, or -VMName/-VM with -Name (wildcards)."""
+    lab, caller = lab_of(ctx), caller_of(ctx)
+    if params.get("VMSnapshot"):
+        targets = [(attempt(ctx, lab.get_vm, o["VMName"], o["ComputerName"], caller=caller), o["Name"])
+                   for o in params["VMSnapshot"]]
+    else:
+        targets = []
+        for vm in vms_of(ctx, params):
+            for pattern in names(params.get("Name")):
+                if any(ch in pattern for ch in "*?["):
+                    targets += [(vm, c.name) for c in vm.checkpoints
+                                if fnmatch.fnmatch(c.name.lower(), pattern.lower())]
+                else:
+                    targets.append((vm, pattern))
+    for vm, name in targets:
+        if vm is None or not ctx.should_process(name):
+            continue
+        shown = [o for o in snapshot_objects(vm) if o["Name"].lower() == name.lower()]
+        if attempt(ctx, lab.remove_vm_snapshot, vm.name, name, vm.host, caller=caller) is not None and \
+                params.get("Passthru"):
+            for obj in shown:
+                ctx.write_output(obj)
 
 
 def _power(operation_name: str):
@@ -113,6 +169,27 @@ def register(registry: Registry) -> None:
             Param("ComputerName", "string[]")],
         default_set="Name", output_type=VIRTUAL_MACHINE,
         synopsis="Lists the virtual machines of one or more Hyper-V hosts."))
+    registry.register(hyperv_cmdlet(
+        "Remove-VM", remove_vm, _vm_sets(aliases=("VMName",)) + [Param("Force", "switch"), _PASSTHRU],
+        default_set="Name", supports_should_process=True, output_type=VIRTUAL_MACHINE,
+        synopsis="Deletes a virtual machine that is off or saved; its files stay on disk."))
+    registry.register(hyperv_cmdlet(
+        "Checkpoint-VM", checkpoint_vm, _vm_sets(aliases=("VMName",)) + [
+            Param("SnapshotName", "string", position=1), _PASSTHRU],
+        default_set="Name", supports_should_process=True, supports_as_job=True, output_type=SNAPSHOT,
+        synopsis="Takes a checkpoint (snapshot) of a virtual machine."))
+    registry.register(hyperv_cmdlet(
+        "Remove-VMSnapshot", remove_vm_snapshot, [
+            Param("VMName", "string[]", sets=["VMName"], mandatory=True, position=0),
+            Param("Name", "string[]", sets=["VMName", "VM"], mandatory=True, position=1),
+            Param("ComputerName", "string[]", sets=["VMName"]),
+            Param("VM", "psobject[]", type_name=VIRTUAL_MACHINE, sets=["VM"], mandatory=True, position=0,
+                  pipeline=True),
+            Param("VMSnapshot", "psobject[]", type_name=SNAPSHOT, sets=["VMSnapshot"], mandatory=True, position=0,
+                  pipeline=True),
+            Param("IncludeAllChildSnapshots", "switch"), _PASSTHRU],
+        default_set="VMName", supports_should_process=True, supports_as_job=True, output_type=SNAPSHOT,
+        synopsis="Deletes checkpoints (snapshots) of virtual machines."))
     power = (("Start-VM", "start_vm", "Starts a virtual machine, or resumes one that was saved.", []),
              ("Stop-VM", "stop_vm", "Shuts down, turns off or saves a virtual machine.",
               [Param("Force", "switch"), Param("TurnOff", "switch"), Param("Save", "switch")]),

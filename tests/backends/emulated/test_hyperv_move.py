@@ -249,8 +249,6 @@ def test_import_vm_missing_switch_then_repair_with_compare_vm():
     assert on_hv3[0].NetworkAdapters[0].SwitchName == "Public"
 
 
-@pytest.mark.xfail(strict=True, reason="the lab's import.configuration_errors renders a target and a doubled "
-                                       "FullyQualifiedErrorId; Windows prints '(:)' and the command class once")
 def test_import_vm_configuration_errors_category_and_id_as_windows_prints_them():
     lab = backend("mixed-cpu")
     lab.run(r"Export-VM VM1 \\FS1\Exports")

@@ -111,3 +111,46 @@ def test_get_vmnetworkadapter_of_an_unknown_vm():
     assert_error(result, 'Get-VMNetworkAdapter : Hyper-V was unable to find a virtual machine with name "VM9".',
                  "InvalidArgument: (VM9:String) [Get-VMNetworkAdapter], VirtualizationInvalidArgumentException",
                  "InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVMNetworkAdapterCommand", "vm.not_found")
+
+
+def test_new_vmswitch_internal_and_private():
+    lab = backend()
+    result = lab.run("New-VMSwitch -Name Lab -SwitchType Internal; New-VMSwitch Isolated -SwitchType Private "
+                     "-ComputerName HV2")
+    assert [(s["Name"], s["SwitchType"], s["ComputerName"]) for s in result.output] == [
+        ("Lab", "Internal", "HV1"), ("Isolated", "Private", "HV2")]
+    assert [s.Name for s in lab.snapshot().host("HV2").Switches] == ["External", "Isolated"]
+
+
+def test_new_vmswitch_external_on_a_free_adapter():
+    lab = backend()
+    result = lab.run("New-VMSwitch -Name Fast -NetAdapterName LM -AllowManagementOS $false")
+    assert [(s["Name"], s["SwitchType"]) for s in result.output] == [("Fast", "External")]
+    assert [(s.Name, s.SwitchType) for s in lab.snapshot().host("HV1").Switches] == [
+        ("External", "External"), ("Fast", "External")]
+
+
+def test_new_vmswitch_external_on_a_bound_adapter():
+    result = backend().run("New-VMSwitch -Name Second -NetAdapterName Mgmt")
+    assert_error(result, "New-VMSwitch : Failed while adding virtual Ethernet switch connections. The network "
+                         'adapter "Mgmt" of host "HV1" is already bound to the virtual switch "External".',
+                 "NotSpecified: (Second:String) [New-VMSwitch], VirtualizationOperationFailedException",
+                 "OperationFailed,Microsoft.HyperV.PowerShell.Commands.NewVMSwitchCommand", "switch.adapter_in_use")
+
+
+def test_new_vmswitch_external_type_without_adapter():
+    result = backend().run("New-VMSwitch -Name Outside -SwitchType External")
+    assert result.errors[0].lab_error.id == "switch.external_needs_adapter"
+
+
+def test_new_vmswitch_name_taken():
+    result = backend().run("New-VMSwitch External -SwitchType Private")
+    assert_error(result, 'New-VMSwitch : Host "HV1" already has a virtual switch named "External".',
+                 "ResourceExists: (External:String) [New-VMSwitch], VirtualizationOperationFailedException",
+                 "ObjectExists,Microsoft.HyperV.PowerShell.Commands.NewVMSwitchCommand", "switch.exists")
+
+
+def test_new_vmswitch_whatif_changes_nothing():
+    lab = backend()
+    lab.run("New-VMSwitch Lab -SwitchType Internal -WhatIf")
+    assert [s.Name for s in lab.snapshot().host("HV1").Switches] == ["External"]

@@ -180,3 +180,87 @@ def test_start_vm_as_job_failure_is_received_as_the_cmdlets_error():
     received = lab.run("Receive-Job $j")
     assert received.errors[0].lab_error.id == "vm.invalid_state"
     assert received.errors[0].fqid == "InvalidState,Microsoft.HyperV.PowerShell.Commands.StartVMCommand"
+
+
+def test_get_vm_by_id_that_matches_nothing():
+    result = backend().run("Get-VM -Id 00000000-0000-0000-0000-000000000000")
+    assert_error(result, 'Get-VM : Hyper-V was unable to find a virtual machine with id '
+                         '"00000000-0000-0000-0000-000000000000".',
+                 "InvalidArgument: (00000000-0000-0000-0000-000000000000:String) [Get-VM], "
+                 "VirtualizationInvalidArgumentException",
+                 "InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVMCommand", "vm.id_not_found")
+
+
+def test_get_vm_by_id_on_another_computer():
+    lab = backend()
+    vm_id = lab.snapshot().vm("VM2").Id
+    assert [vm["Name"] for vm in lab.run(f"Get-VM -Id '{{{vm_id}}}' -ComputerName HV1", host="remote").output] == [
+        "VM2"]
+    assert lab.run(f"Get-VM -Id {vm_id} -ComputerName HV2").errors[0].lab_error.id == "vm.id_not_found"
+
+
+def test_remove_vm_after_turning_it_off():
+    lab = backend()
+    result = lab.run("Stop-VM VM2 -TurnOff; Remove-VM VM2 -Force -Passthru")
+    assert [vm["Name"] for vm in result.output] == ["VM2"] and not result.had_errors
+    assert [vm.Name for vm in lab.snapshot().VMs] == ["VM1"]
+
+
+def test_remove_vm_from_the_pipeline_on_another_computer():
+    lab = backend()
+    lab.run("Save-VM VM1")
+    result = lab.run("Get-VM VM1 -ComputerName HV1 | Remove-VM -Force", host="HV2")
+    assert not result.had_errors and [vm.Name for vm in lab.snapshot().VMs] == ["VM2"]
+
+
+def test_remove_running_vm():
+    result = backend().run("Remove-VM VM1 -Force")
+    assert_error(result, "Remove-VM : 'VM1' failed to delete. The operation cannot be performed while the object is "
+                         "in its current state. (Cannot remove a virtual machine that is running.)",
+                 "InvalidOperation: (VM1:String) [Remove-VM], VirtualizationOperationFailedException",
+                 "InvalidState,Microsoft.HyperV.PowerShell.Commands.RemoveVMCommand", "vm.remove_running")
+
+
+def test_remove_vm_whatif_changes_nothing():
+    lab = backend()
+    lab.run("Stop-VM VM2")
+    result = lab.run("Remove-VM VM2 -WhatIf")
+    assert result.text.startswith('What if: Performing operation "Remove-VM" on Target "VM2".')
+    assert len(lab.snapshot().VMs) == 2
+
+
+def test_checkpoint_vm_with_a_name_and_passthru():
+    lab = backend()
+    result = lab.run("Checkpoint-VM -Name VM1 -SnapshotName 'Before patch' -Passthru")
+    assert [(s["VMName"], s["Name"], s["Path"]) for s in result.output] == [("VM1", "Before patch", "D:\\VMs\\VM1")]
+    assert [c.Name for c in lab.snapshot().vm("VM1").Checkpoints] == ["Before patch"]
+
+
+def test_checkpoint_vm_from_the_pipeline_default_name():
+    lab = backend()
+    result = lab.run("Get-VM VM2 | Checkpoint-VM")
+    assert result.output == [] and not result.had_errors
+    assert [c.Name for c in lab.snapshot().vm("VM2").Checkpoints] == ["VM2 - (1/6/2014 - 9:00:00 AM)"]
+
+
+def test_checkpoint_vm_name_taken():
+    lab = backend()
+    lab.run("Checkpoint-VM VM1 Base")
+    result = lab.run("Checkpoint-VM VM1 Base")
+    assert result.errors[0].lab_error.id == "checkpoint.name_exists"
+
+
+def test_remove_vmsnapshot_by_name_and_from_the_pipeline():
+    lab = backend()
+    lab.run("Checkpoint-VM VM1 One; Checkpoint-VM VM1 Two; Checkpoint-VM VM1 Three")
+    assert not lab.run("Remove-VMSnapshot -VMName VM1 -Name One").had_errors
+    assert not lab.run("Get-VMSnapshot VM1 -Name T* | Remove-VMSnapshot").had_errors
+    assert lab.snapshot().vm("VM1").Checkpoints == []
+
+
+def test_remove_vmsnapshot_unknown_name():
+    result = backend().run("Remove-VMSnapshot -VMName VM1 -Name Nope")
+    assert_error(result, 'Remove-VMSnapshot : Hyper-V was unable to find a checkpoint with name "Nope" of virtual '
+                         'machine "VM1".',
+                 "ObjectNotFound: (Nope:String) [Remove-VMSnapshot], VirtualizationException",
+                 "ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.RemoveVMSnapshotCommand", "checkpoint.not_found")
