@@ -332,8 +332,11 @@ def _compare(op: str, actual: Any, operand: Any) -> tuple[bool, str]:
 
 
 def _result(passed: bool, expected: str, actual: str, sentence: str, check: Check) -> CheckResult:
-    advice = "" if passed or not check.message else f" {check.message.strip()}"
-    return CheckResult(passed, expected, actual, sentence + advice)
+    if passed or not check.message:
+        return CheckResult(passed, expected, actual, sentence)
+    # The generated sentence and the author's advice are two sentences: end the first one.
+    end = "" if sentence.rstrip().endswith((".", "!", "?", ")")) else "."
+    return CheckResult(passed, expected, actual, f"{sentence.rstrip()}{end} {check.message.strip()}")
 
 
 def evaluate(check: Check, state: LabState) -> CheckResult:

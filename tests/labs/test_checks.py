@@ -34,7 +34,7 @@ def cluster() -> Lab:
 def test_host_property_failure_reads_like_an_admin(pair):
     r = evaluate(check(host="HV2", property="VirtualMachineMigrationEnabled", equals=True,
                        message="Enable incoming and outgoing live migrations on HV2."), pair.snapshot())
-    assert r == CheckResult(False, "True", "False", "HV2: VirtualMachineMigrationEnabled is False, expected True "
+    assert r == CheckResult(False, "True", "False", "HV2: VirtualMachineMigrationEnabled is False, expected True. "
                                                     "Enable incoming and outgoing live migrations on HV2.")
 
 
@@ -109,7 +109,7 @@ def test_switch_renamed_is_missing(pair):
     pair.rename_switch("External", "Ext-Switch", computer_name="HV2")
     r = evaluate(check(host="HV2", switch="External", exists=True, message="Rename the switch back."),
                  pair.snapshot())
-    assert r.message == "virtual switch 'External' was not found on HV2 Rename the switch back."
+    assert r.message == "virtual switch 'External' was not found on HV2. Rename the switch back."
 
 
 def test_delegation_list(pair):
