@@ -11,6 +11,9 @@ pages = [
     st.Page("ui/study.py", title="Study", icon=":material/school:"),
     st.Page("ui/review.py", title="Review", icon=":material/replay:"),
     st.Page("ui/exam.py", title="Exam simulation", icon=":material/timer:"),
+    st.Page("ui/labs.py", title="Labs", icon=":material/science:"),
+    st.Page("ui/real_hosts.py", title="Real hosts", icon=":material/lan:"),
+    st.Page("ui/instructor.py", title="Instructor", icon=":material/admin_panel_settings:"),
     st.Page("ui/content.py", title="Content", icon=":material/library_books:"),
 ]
 page = st.navigation(pages)

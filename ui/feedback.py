@@ -6,6 +6,7 @@ import streamlit as st
 
 from engine.quiz.answers import Answer, key_of
 from engine.quiz.grading import Grade
+from ui.catalog import catalog
 from ui.widgets import answer_text, md
 
 RIGHT = ":green[:material/check_circle:]"
@@ -64,10 +65,25 @@ def explain(question, answer: Answer | None, *, show_yours: bool = True) -> None
 
 
 def lab_button(question) -> None:
-    """"Open the lab step" for items linked to one; disabled until the lab pages exist."""
+    """"Open the lab step" for items linked to one (``lab: <lab id>#<step id>``): the Labs page opens there.
+    A link to a lab the catalogue does not hold stays visible but disabled, naming the missing step."""
     if question.lab:
-        st.button("Open the lab step", key=f"lab_{question.id}", icon=":material/science:", disabled=True,
-                  help=f"Lab step {question.lab} — guided labs are not available in this version yet.")
+        lab_id, step_id = question.lab.split("#", 1)
+        lab = catalog().lab(lab_id)
+        missing = lab is None or lab.step(step_id) is None
+        if st.button("Open the lab step", key=f"lab_{question.id}", icon=":material/science:", disabled=missing,
+                     help=f"Lab step {question.lab}" + (" is not in the labs folder." if missing
+                                                        else ": practise it on the lab.")):
+            open_lab_step(lab_id, step_id)
+
+
+def open_lab_step(lab_id: str, step_id: str) -> None:
+    """Go to the Labs page with ``lab_id`` chosen and ``step_id`` as its current step."""
+    st.session_state["lab_pick"] = lab_id
+    st.session_state[f"lab_step_{lab_id}"] = step_id
+    st.session_state.pop("lab_objective", None)
+    st.session_state.pop("lab_skill", None)
+    st.switch_page("ui/labs.py")
 
 
 def _mark(is_key: bool, chosen: bool) -> str:
