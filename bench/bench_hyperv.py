@@ -16,25 +16,29 @@ from engine.hyperv import Caller, Lab
 HOSTS, VMS = 10, 200
 
 
-def _hosts() -> list[dict]:
+def _hosts(count: int = HOSTS, memory_mb: int = 262144) -> list[dict]:
     return [{
-        "name": f"HV{i:02d}", "domain": "contoso.com", "memory_mb": 262144, "volumes": ["C:", "D:"],
+        "name": f"HV{i:02d}", "domain": "contoso.com", "memory_mb": memory_mb, "volumes": ["C:", "D:"],
         "cpu": {"vendor": "Intel", "model": "Xeon E5-2670 v2", "features": ["sse4_2", "avx"]},
         "nics": [{"name": "Mgmt", "ip": f"192.168.1.{10 + i}/24"},
                  {"name": "LM", "ip": f"10.0.1.{10 + i}/24", "speed_gbps": 10}],
         "switches": [{"name": "External", "nic": "Mgmt"}],
         "settings": {"VirtualMachineMigrationEnabled": True, "VirtualMachineMigrationAuthenticationType": "Kerberos",
                      "UseAnyNetworkForMigration": True},
-    } for i in range(1, HOSTS + 1)]
+    } for i in range(1, count + 1)]
 
 
-def topology(clustered: bool) -> Topology:
-    """10 hosts, 200 running VMs spread round-robin; clustered ones on a CSV, standalone ones on local disks."""
-    hosts = _hosts()
+def topology(clustered: bool, vms_count: int = VMS, hosts_count: int = HOSTS) -> Topology:
+    """10 hosts, 200 running VMs spread round-robin; clustered ones on a CSV, standalone ones on local disks.
+
+    Other sizes (bench_growth) keep the hosts' memory at least twice what their share of VMs needs, so that
+    every move fits and the rules, not memory, decide."""
+    per_host = -(-vms_count // hosts_count)
+    hosts = _hosts(hosts_count, max(262144, 2 * 4096 * (per_host + 1)))
     names = [h["name"] for h in hosts]
     vms = []
-    for n in range(VMS):
-        host = names[n % HOSTS]
+    for n in range(vms_count):
+        host = names[n % hosts_count]
         root = "C:\\ClusterStorage\\Volume1" if clustered else "D:\\VMs"
         vm = {"name": f"VM{n:03d}", "host": host, "state": "Running", "memory_mb": 4096, "memory_demand_mb": 2048,
               "dirty_rate_mb_s": 10, "path": f"{root}\\VM{n:03d}",
@@ -53,15 +57,15 @@ def topology(clustered: bool) -> Topology:
     return Topology.model_validate(data)
 
 
-def _shuttle(lab: Lab, move) -> callable:
+def _shuttle(lab: Lab, move, vms_count: int = VMS) -> callable:
     """A callable that moves the next VM to the next host each call (so every sample is a real move)."""
-    vms = itertools.cycle(range(VMS))
+    vms = itertools.cycle(range(vms_count))
 
     def step() -> None:
         n = next(vms)
         vm = lab.world.vm(f"VM{n:03d}")
         hosts = [h.name for h in lab.world.hosts]
-        move(vm.name, hosts[(hosts.index(vm.host) + 1) % HOSTS])
+        move(vm.name, hosts[(hosts.index(vm.host) + 1) % len(hosts)])
     return step
 
 
