@@ -120,11 +120,12 @@ def _learner(transport: WinRMTransport, host: str, deadline: float, max_calls: i
         finished.append(t1)
 
 
-def _throughput(quick: bool) -> list[dict]:
-    seconds = 3.0 if quick else 10.0
+def learners_load(learners: int, seconds: float) -> dict:
+    """``learners`` threads, each its own user on its own lab, calling ``run_ps`` in a loop for ``seconds``:
+    completed run_ps per whole second of the run, latencies (ms), errors, elapsed time and the RSS around it."""
     with tempfile.TemporaryDirectory() as tmp:
         users_file = Path(tmp) / "users.yaml"
-        users_file.write_text("".join(f"learner{i:02d}: {{password: {PASSWORD}}}\n" for i in range(LEARNERS)),
+        users_file.write_text("".join(f"learner{i:02d}: {{password: {PASSWORD}}}\n" for i in range(learners)),
                               encoding="utf-8")
         users = load_users(users_file)
     # Each learner keeps one connection open at a time: the default 64 connections per host listener suffice.
@@ -137,7 +138,7 @@ def _throughput(quick: bool) -> list[dict]:
         start = time.perf_counter()
         deadline = start + seconds
         threads = []
-        for i in range(LEARNERS):
+        for i in range(learners):
             environ = {"U": f"learner{i:02d}", "P": PASSWORD}
             host = HOSTS[i % len(HOSTS)]
             transport = WinRMTransport(_targets(server, "U", "P", [host]), environ)
@@ -151,12 +152,20 @@ def _throughput(quick: bool) -> list[dict]:
         rss_after = _rss_mb()
     finally:
         server.shutdown()
-    windows = [0.0] * int(seconds)  # completed run_ps per whole second of the run
+    windows = [0.0] * max(1, int(seconds))  # completed run_ps per whole second of the run
     for t in finished:
         index = int(t - start)
         if index < len(windows):
             windows[index] += 1
-    total = len(finished)
+    return {"windows": windows, "latencies": latencies, "errors": errors, "elapsed": elapsed,
+            "total": len(finished), "rss_before": rss_before, "rss_after": rss_after}
+
+
+def _throughput(quick: bool) -> list[dict]:
+    seconds = 3.0 if quick else 10.0
+    load = learners_load(LEARNERS, seconds)
+    windows, latencies, errors = load["windows"], load["latencies"], load["errors"]
+    elapsed, total, rss_before, rss_after = load["elapsed"], load["total"], load["rss_before"], load["rss_after"]
     return [
         summarise(f"run_ps/s, {LEARNERS} learners on their own labs", windows, "run_ps/s", target=50, on="p50",
                   higher_is_better=True, total_run_ps=total, seconds=round(elapsed, 2),
