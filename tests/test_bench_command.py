@@ -20,3 +20,35 @@ def test_bench_report_has_the_required_keys(tmp_path, capsys):
 def test_unknown_command_is_usage_error(capsys):
     assert main(["frobnicate"]) == 2
     assert "unknown command 'frobnicate'" in capsys.readouterr().err
+
+
+def test_quick_growth_run_reports_how_costs_grow(tmp_path):
+    """``--quick --only bench_growth``: content at 1x and 10x (100x only in a full run), the emulator at 10, 100
+    and 1,000 VMs, the WinRM emulator at 1, 10 and 50 learners; each size against the smallest one."""
+    out = tmp_path / "results.json"
+    assert main(["bench", "--quick", "--only", "bench_growth", "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    entries = {e["name"]: e for e in report["results"]}
+    expected = ["growth: content validation @ 1x bank", "growth: content validation @ 10x bank"]
+    expected += [f"growth: emulator {what} @ {n} VMs" for what in ("clustered live migration incl. rule checks",
+                                                                  "snapshot") for n in ("10", "100", "1,000")]
+    expected += [f"growth: WinRM emulator run_ps{what} @ {n} learners" for what in ("/s", " latency")
+                 for n in (1, 10, 50)]
+    names = list(entries)
+    for prefix in expected:
+        assert any(name.startswith(prefix) for name in names), (prefix, names)
+    for entry in entries.values():
+        assert {"name", "unit", "p50", "p95", "baseline", "ratio_vs_baseline"} <= set(entry)
+    content = [e for e in entries.values() if e["name"].startswith("growth: content")]
+    assert [e["questions"] for e in content] == [content[0]["questions"], 10 * content[0]["questions"]]
+    assert all(e["problems"] == 0 for e in content)  # the cloned bank validates cleanly
+    assert all(e["errors"] == 0 for e in entries.values() if "WinRM" in e["name"])
+    assert report["failed"] == {} and report["machine"]["cpus"]
+
+
+def test_clone_questions_renames_ids_and_varies_stems():
+    from bench.bench_growth import clone_questions
+
+    text = "- id: q1\n  stem: |\n    Which one?\n- id: q2\n  stem: Match the pairs.\n"
+    assert clone_questions(text, 3) == ("- id: q1-x3\n  stem: |\n    Variant 3 - Which one?\n"
+                                        "- id: q2-x3\n  stem: Variant 3 - Match the pairs.\n")
