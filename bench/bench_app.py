@@ -53,12 +53,16 @@ def run(quick: bool) -> list[dict]:
         st.cache_resource.clear()  # the store is per process: open it in the throwaway folder
         try:
             empty = AppTest.from_string("import streamlit as st\nst.write('baseline')", default_timeout=TIMEOUT)
-            baseline = time_ms(empty.run, repeat=repeat)
             study = _app("ui/study.py", "study_start", study_limit=bank)
-            study_ms = time_ms(study.run, repeat=repeat)
-            clicks_ms = time_ms(lambda: _reveal_and_next(study), repeat=repeat)
             exam = _app("ui/exam.py", "exam_start")
-            exam_ms = time_ms(exam.run, repeat=repeat)
+            baseline, study_ms, exam_ms = [], [], []
+            for page in (empty, study, exam):
+                time_ms(page.run, repeat=0, warmup=2)
+            for _ in range(repeat):  # interleaved, so that the pages and the baseline see the same load
+                baseline += time_ms(empty.run, repeat=1, warmup=0)
+                study_ms += time_ms(study.run, repeat=1, warmup=0)
+                exam_ms += time_ms(exam.run, repeat=1, warmup=0)
+            clicks_ms = time_ms(lambda: _reveal_and_next(study), repeat=repeat)
         finally:
             st.cache_resource.clear()
             if saved is None:

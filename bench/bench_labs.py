@@ -33,6 +33,15 @@ def _ratio(samples: list[float], baseline: list[float]) -> float:
     return round(percentile(samples, 50) / percentile(baseline, 50), 2)
 
 
+def _interleaved(measured, baseline, repeat: int) -> tuple[list[float], list[float]]:
+    """Samples of both, alternating call by call (after 2 warm-ups each), so that both see the same load."""
+    a, b = time_ms(measured, repeat=0, warmup=2), time_ms(baseline, repeat=0, warmup=2)
+    for _ in range(repeat):
+        a += time_ms(measured, repeat=1, warmup=0)
+        b += time_ms(baseline, repeat=1, warmup=0)
+    return a, b
+
+
 def _over_winrm(lab, catalog, step, repeat: int) -> tuple[list[float], list[float], dict]:
     """Check the step through WinRMBackend against the WinRM emulator serving the same built lab (faults and
     setup script applied, as the emulated runner builds it): Check samples, baseline samples, extra fields."""
@@ -62,10 +71,11 @@ def _over_winrm(lab, catalog, step, repeat: int) -> tuple[list[float], list[floa
             return run_ps(host, script)
 
         backend.transport.run_ps = counted
-        check = time_ms(lambda: session.check(step.id), repeat=repeat, warmup=2)
-        run_ps_per_check = len(calls) / (repeat + 2)
         state = backend.snapshot()
-        baseline = time_ms(lambda: evaluate_all(step.checks, state), repeat=repeat)
+        calls.clear()
+        check, baseline = _interleaved(lambda: session.check(step.id), lambda: evaluate_all(step.checks, state),
+                                       repeat)
+        run_ps_per_check = len(calls) / (repeat + 2)
         outcome = [r.passed for r in session.check(step.id).results]
     finally:
         server.shutdown()
@@ -78,9 +88,9 @@ def run(quick: bool) -> list[dict]:
     lab = _largest(catalog)
     step = max((s for s in lab.steps if not s.needs), key=lambda s: len(s.checks))
     session = LabSession.start(lab, build_emulated(lab, catalog, emulated_factory()))
-    check = time_ms(lambda: session.check(step.id), repeat=repeat)
     state = session.backend.snapshot()
-    baseline = time_ms(lambda: evaluate_all(step.checks, state), repeat=repeat)
+    check, baseline = _interleaved(lambda: session.check(step.id), lambda: evaluate_all(step.checks, state),
+                                   repeat)
     emulated_outcome = [r.passed for r in session.check(step.id).results]
     where = {"lab": lab.id, "step": step.id, "checks": len(step.checks)}
     remote, remote_baseline, extra = _over_winrm(lab, catalog, step, 10 if quick else 60)
