@@ -25,6 +25,8 @@ COMMON = tuple(ParameterInfo(p, common=True) for p in (
     Param("PipelineVariable", "string", aliases=["pv"])))
 SHOULD_PROCESS = tuple(ParameterInfo(p, common=True) for p in (
     Param("WhatIf", "switch", aliases=["wi"]), Param("Confirm", "switch", aliases=["cf"])))
+# enums that also convert from their underlying integers (name by value); others convert from names only
+ENUM_NUMBERS: dict[str, dict[int, str]] = {_ACTION: dict(enumerate(ACTIONS))}
 _INTEGERS = {"int": "System.Int32", "uint": "System.UInt32", "long": "System.Int64"}
 
 
@@ -175,6 +177,8 @@ class Binder:
             if chosen is None:
                 if failure is not None:
                     raise failure
+                if not candidates:
+                    continue  # every parameter at this position was bound by name: the argument goes to the next
                 break
             self._store(bound, chosen[0], chosen[1])
             args.pop(0)
@@ -339,6 +343,15 @@ class Binder:
         for allowed in p.values:
             if coerce and allowed.lower() == text.strip().lower():
                 return allowed
+        numbers = ENUM_NUMBERS.get(p.type_name)
+        if coerce and numbers is not None and not isinstance(v, (bool, float)):
+            number = v if isinstance(v, int) else (int(text.strip()) if text.strip().isdigit() else None)
+            if number is not None:  # -ea 0: an enum converts from its underlying integer
+                if number in numbers:
+                    return numbers[number]
+                raise ConversionError(f'Cannot convert value "{text}" to type "{p.type_name}" due to enumeration '
+                                      "values that are not valid. Specify one of the following enumeration values "
+                                      f'and try again. The possible enumeration values are "{",".join(p.values)}".')
         if not coerce:
             raise ConversionError("no exact enum value")
         raise ConversionError(f'Cannot convert value "{text}" to type "{p.type_name}". Error: "Unable to match the '

@@ -283,3 +283,83 @@ def test_splatting_a_hashtable_gives_named_parameters(run, world):
 def test_splatting_an_array_gives_positional_arguments(run, world):
     run("$a = 'alpha', 4; Set-Thing @a")
     assert world.things["alpha"] == 4
+
+
+# ------------------------------------------------------------------------- positional after named (Compare-VM)
+def _compare_registry():
+    registry = default_registry()
+    registry.register(Cmdlet("Compare-Item", "Fake.Commands.CompareItemCommand",
+                             lambda ctx, p: ctx.write_output(";".join(f"{k}={p[k]}" for k in sorted(p))), [
+        Param("Name", "string", sets=["Name"], mandatory=True, position=0),
+        Param("Path", "string", sets=["Register", "Copy"], mandatory=True, position=0),
+        Param("VhdDestinationPath", "string", sets=["Copy"], position=1),
+        Param("Copy", "switch", sets=["Copy"], mandatory=True),
+        Param("Register", "switch", sets=["Register"])], default_set="Name"))
+    return Runspace(registry)
+
+
+def test_positional_argument_binds_to_the_next_unbound_position():
+    # Compare-VM -Path X -Copy D:\Dir: Path (position 0) is bound by name, so D:\Dir goes to position 1
+    result = _compare_registry().run(r"Compare-Item -Path C:\vm.xml -Copy D:\Dir")
+    assert result.errors == []
+    assert result.output == [r"Copy=True;Path=C:\vm.xml;VhdDestinationPath=D:\Dir"]
+
+
+def test_positional_argument_before_the_named_one_still_takes_position_zero():
+    result = _compare_registry().run(r"Compare-Item C:\vm.xml D:\Dir -Copy")
+    assert result.output == [r"Copy=True;Path=C:\vm.xml;VhdDestinationPath=D:\Dir"]
+
+
+def test_move_thing_named_first_then_positional(run):
+    result = run("Move-Thing -Name alpha HV2")
+    assert result.errors[0].message == "Moving 'alpha' to 'HV2' failed.\nThe destination refused the connection."
+
+
+def test_positional_left_over_when_no_unbound_position_remains():
+    result = _compare_registry().run(r"Compare-Item -Path C:\vm.xml -Register D:\Dir")
+    e = error(result)
+    assert e.message == "A positional parameter cannot be found that accepts argument 'D:\\Dir'."
+    assert e.fqid == "PositionalParameterNotFound,Fake.Commands.CompareItemCommand"
+
+
+# ------------------------------------------------------------------------- -ErrorAction / -WarningAction values
+@pytest.mark.parametrize("action", ["-ea 0", "-ErrorAction 0", "-EA SilentlyContinue", "-ea:0", "-ea '0'",
+                                    "-erroraction silentlycontinue"])
+def test_error_action_silently_continue_numeric_and_abbreviated(run, action):
+    result = run(f"Get-Thing nope {action}; 'after'; $Error.Count")
+    assert result.text == "after\n1\n"
+    assert result.errors == []
+
+
+@pytest.mark.parametrize("action", ["-ea Stop", "-ErrorAction 1", "-ea 1"])
+def test_error_action_stop_numeric_and_abbreviated(run, action):
+    assert run(f"try {{ Get-Thing nope {action}; 'not here' }} catch {{ 'caught' }}").text == "caught\n"
+
+
+@pytest.mark.parametrize("action", ["-ErrorAction Ignore", "-ea 4"])
+def test_error_action_ignore_leaves_error_empty(run, action):
+    assert run(f"Get-Thing nope {action}; $Error.Count").text == "0\n"
+
+
+def test_error_action_continue_numeric(run):
+    result = run("Get-Thing nope -ea 2")
+    assert result.errors[0].message == "Cannot find a thing named 'nope'."
+
+
+def test_error_action_undefined_number(run):
+    e = error(run("Get-Thing nope -ea 7"))
+    assert e.message == ("Cannot bind parameter 'ErrorAction'. Cannot convert value \"7\" to type "
+                         "\"System.Management.Automation.ActionPreference\" due to enumeration values that are not "
+                         "valid. Specify one of the following enumeration values and try again. The possible "
+                         "enumeration values are \"SilentlyContinue,Stop,Continue,Inquire,Ignore,Suspend\".")
+    assert e.fqid == "CannotConvertArgumentNoMessage,Fake.Commands.GetThingCommand"
+
+
+@pytest.mark.parametrize("action", ["-wa 0", "-WarningAction 0", "-WA SilentlyContinue", "-WarningAction Ignore",
+                                    "-wa 4"])
+def test_warning_action_numeric_and_abbreviated(run, action):
+    assert run(f"Write-Warning 'careful' {action}; 'after'").text == "after\n"
+
+
+def test_warning_action_continue_numeric(run):
+    assert run("Write-Warning 'careful' -wa 2").text == "WARNING: careful\n"
