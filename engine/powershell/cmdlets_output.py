@@ -25,16 +25,20 @@ _CATEGORIES = ("NotSpecified", "OpenError", "CloseError", "DeviceError", "Deadlo
 class _Collect(CmdletImpl):
     """Collects the pipeline objects; subclasses act in ``end``."""
 
+    skip_null = False  # the formatters ignore $null input: `$null | Format-Table X` prints nothing at all
+
     def begin(self, ctx, params):
         self.items = []
 
     def process(self, ctx, params):
-        if "InputObject" in params:
+        if "InputObject" in params and not (self.skip_null and params["InputObject"] is None):
             self.items.append(params["InputObject"])
 
 
 class FormatTable(_Collect):
     """Format-Table [-Property …] [-AutoSize] [-HideTableHeaders] (columns always fit their content)."""
+
+    skip_null = True
 
     def end(self, ctx, params):
         if not self.items:
@@ -47,6 +51,8 @@ class FormatTable(_Collect):
 
 class FormatList(_Collect):
     """Format-List [-Property …]; ``*`` lists every property."""
+
+    skip_null = True
 
     def end(self, ctx, params):
         specs = params.get("Property")
@@ -88,6 +94,8 @@ class OutString(_Collect):
 
 class OutDefault(_Collect):
     """Out-Default: the input straight to the console."""
+
+    skip_null = True
 
     def end(self, ctx, params):
         text = render([("out", item) for item in self.items], ctx.registry.views)

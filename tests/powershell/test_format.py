@@ -1,6 +1,8 @@
 """Console formatting: views, table and list layout, scalars, Format-Table/Format-List/Out-String."""
 from __future__ import annotations
 
+import pytest
+
 from engine.powershell import Column, PSObject, Runspace, default_registry
 
 
@@ -172,3 +174,17 @@ def test_warning_and_verbose(run):
 
 def test_warning_preference(run):
     assert run("$WarningPreference = 'SilentlyContinue'; Write-Warning 'quiet'").text == ""
+
+
+@pytest.mark.parametrize("script", [
+    "$null.Incompatibilities | Format-Table Message, MessageId", "@() | Format-Table", "$null | Format-Table",
+    "@() | Format-Table Name, Value", "$null | Format-List", "@() | Format-List *", "$null | Out-Default",
+    "@() | Out-Default", "$r = $null; $r | Format-Table -AutoSize"])
+def test_formatters_without_input_objects_print_nothing(run, script):
+    result = run(script)
+    assert result.text == ""
+    assert result.output == [] and result.errors == []
+
+
+def test_format_table_skips_null_input_between_objects(run):
+    assert run("$null, (Get-Thing alpha), $null | Format-Table").text == run("Get-Thing alpha | Format-Table").text
