@@ -69,7 +69,7 @@ def _submit(lab_id: str) -> None:
 def show_entry(entry: dict) -> None:
     """One command and its output, as the console printed it."""
     prompt = f"{'ADMIN-PC' if entry['host'] == REMOTE else entry['host']} PS C:\\>"
-    st.code(f"{prompt} {entry['script']}", language="powershell")
+    st.code(f"{prompt} {entry['script']}", language="powershell", wrap_lines=True)
     text = entry["text"].rstrip("\n")
     if entry["error"]:
         st.html(f'<pre class="ps-error" style="color:#b71c1c;background:#fff5f5;padding:0.6em;'
@@ -90,7 +90,7 @@ def console(lab_id: str, step_logon: str | None) -> None:
                     format_func=lambda h: "a remote workstation" if h == REMOTE else f"{h} (console)")
     note.caption(f"This step expects you on **{'a remote workstation' if wanted == REMOTE else wanted}**. "
                  "A remote session cannot pass your credentials on (CredSSP needs a console sign-in).")
-    with st.container(height=380, key="console_history"):
+    with st.container(height=380, key="console_history", autoscroll=True):  # newest output in view
         entries = history(lab_id)
         if not entries:
             st.caption("No command yet. Try `Get-VMHost | Format-List *` or `Get-VM`.")

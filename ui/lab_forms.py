@@ -28,7 +28,7 @@ def apply(lab_id: str, script: str) -> None:
 def action(label: str, key: str, lab_id: str, script: str, *, icon: str = ":material/check:") -> None:
     """The dialog's PowerShell, then its OK button."""
     st.caption("Runs this PowerShell where your console is signed in:")
-    st.code(script, language="powershell")
+    st.code(script, language="powershell", wrap_lines=True)
     st.button(label, key=key, icon=icon, type="primary", on_click=apply, args=(lab_id, script))
 
 
@@ -209,5 +209,5 @@ def last_result() -> None:
     """What the last dialog's PowerShell printed (also in the console history)."""
     entry = st.session_state.get("_gui_last")
     if entry:
-        st.markdown("**Result of the last action**")
+        st.markdown("**Result of the last dialog**")
         show_entry(entry)

@@ -72,9 +72,10 @@ def _progress(lab_id: str) -> None:
 
 
 def _summary(job) -> dict:
-    return {"move": f"{job.Kind} #{job.Id}", "VM": job.VMName, "from → to": f"{job.Source} → {job.Destination}",
-            "total time (s)": round(job.TotalSeconds, 2), "data sent (MB)": round(job.BytesSent / MB, 1),
-            "downtime (s)": round(job.DowntimeSeconds, 3), "passes": len(job.Passes), "state": job.State}
+    """A finished move's figures, as text (one table column mixes numbers and names)."""
+    return {"move": f"#{job.Id} {job.VMName}", "from → to": f"{job.Source} → {job.Destination}",
+            "total time": f"{job.TotalSeconds:.2f} s", "data sent": f"{job.BytesSent / MB:,.1f} MB",
+            "downtime": f"{job.DowntimeSeconds:.3f} s", "passes": str(len(job.Passes))}
 
 
 def finished(state) -> None:
@@ -84,11 +85,10 @@ def finished(state) -> None:
         st.caption("No move has finished yet. Moves started with -AsJob show their progress here.")
         return
     names = {f"{j.Kind} move of {j.VMName} (#{j.Id}, {j.State})": j for j in reversed(done)}
-    job = names[st.selectbox("Finished move", list(names), key="jobs_pick")]
-    total, sent, down = st.columns(3)
-    total.metric("Total time", f"{job.TotalSeconds:.1f} s")
-    sent.metric("Data sent", f"{job.BytesSent / MB:,.0f} MB")
-    down.metric("Downtime", f"{job.DowntimeSeconds:.3f} s")
+    # Keyed by the number of finished moves, so a new move becomes the one shown.
+    job = names[st.selectbox("Finished move", list(names), key=f"jobs_pick_{len(done)}")]
+    st.markdown(f"**Total time** {job.TotalSeconds:.1f} s · **data sent** {job.BytesSent / MB:,.0f} MB · "
+                f"**downtime** {job.DowntimeSeconds:.3f} s")
     if job.Passes:
         rows = [{"pass": f"{p.Index}{' (final)' if p.Final else ''}", "MB": round(p.Bytes / MB, 2),
                  "seconds": round(p.Seconds, 3)} for p in job.Passes]
@@ -102,4 +102,7 @@ def finished(state) -> None:
               for kind in ("live", "quick")}
     if all(latest.values()):
         st.markdown("**Live vs quick migration**")
-        st.dataframe([_summary(latest["live"]), _summary(latest["quick"])], hide_index=True, key="jobs_compare")
+        live, quick = _summary(latest["live"]), _summary(latest["quick"])
+        # One row per figure: two narrow columns fit beside the lab, seven wide ones would not.
+        st.dataframe([{"": name, "live": live[name], "quick": quick[name]} for name in live], hide_index=True,
+                     key="jobs_compare")

@@ -95,20 +95,19 @@ def step_panel(lab_id: str, session: LabSession, step) -> None:
     for text in view.hints_shown:
         st.info(md(text), icon=":material/lightbulb:")
     real = _real()
-    hint, check, solve, reset, reset_all = st.columns(5)
-    hint.button(f"Hint ({len(view.hints_shown)}/{view.hints_total})", key="lab_hint", icon=":material/lightbulb:",
-                disabled=len(view.hints_shown) >= view.hints_total, on_click=_hint, args=(lab_id, step.id),
-                width="stretch")
-    check.button("Check", key="lab_check", type="primary", icon=":material/fact_check:", on_click=_check,
-                 args=(lab_id, step.id), width="stretch")
-    solve.button("Do it for me", key="lab_solve", icon=":material/auto_fix_high:", on_click=_solve,
-                 args=(lab_id, step.id), disabled=real, width="stretch",
+    row = st.container(horizontal=True)  # wraps on a narrow screen instead of cutting the labels
+    row.button(f"Hint ({len(view.hints_shown)}/{view.hints_total})", key="lab_hint", icon=":material/lightbulb:",
+                disabled=len(view.hints_shown) >= view.hints_total, on_click=_hint, args=(lab_id, step.id))
+    row.button("Check", key="lab_check", type="primary", icon=":material/fact_check:", on_click=_check,
+                 args=(lab_id, step.id))
+    row.button("Do it for me", key="lab_solve", icon=":material/auto_fix_high:", on_click=_solve,
+                 args=(lab_id, step.id), disabled=real,
                  help="Runs the step's solution (half credit)." if not real else
                  "Not on real hosts: run the solution yourself in the console.")
-    reset.button("Reset step", key="lab_reset_step", icon=":material/undo:", on_click=_reset_step,
-                 args=(lab_id, step.id), disabled=real, width="stretch")
-    reset_all.button("Reset lab", key="lab_reset_lab", icon=":material/restart_alt:", on_click=_reset_lab,
-                     args=(lab_id,), disabled=real, width="stretch")
+    row.button("Reset step", key="lab_reset_step", icon=":material/undo:", on_click=_reset_step,
+                 args=(lab_id, step.id), disabled=real)
+    row.button("Reset lab", key="lab_reset_lab", icon=":material/restart_alt:", on_click=_reset_lab,
+                     args=(lab_id,), disabled=real)
     _outcome(lab_id, step.id)
 
 
@@ -135,8 +134,9 @@ def _outcome(lab_id: str, step_id: str) -> None:
     else:
         passed = sum(r.passed for r in report.results)
         st.error(f"{passed} of {len(report.results)} checks passed.", icon=":material/cancel:")
-    st.dataframe([{"": "pass" if r.passed else "fail", "expected": r.expected, "actual": r.actual,
-                   "what was checked": r.message} for r in report.results], hide_index=True, key="lab_results")
+    st.markdown("\n".join(
+        f"- {':material/check_circle:' if r.passed else ':material/cancel:'} {md(r.message)} — expected "
+        f"`{r.expected}`, actual `{r.actual}`" for r in report.results))
 
 
 def session_solution(lab_id: str, step_id: str) -> str:

@@ -16,7 +16,7 @@ from ui.lab_jobs import finished, running
 from ui.lab_steps import step_panel, steps_list
 from ui.state import learner
 
-STATUS_ICONS = {"not started": ":material/radio_button_unchecked:", "passed": ":material/check_circle:",
+STATUS_ICONS = {"not started": ":material/remove:", "passed": ":material/check_circle:",
                 "assisted": ":material/assistant:", "failed": ":material/cancel:"}
 
 cat = catalog()
@@ -42,14 +42,14 @@ shown = [lab for lab in labs if (not objective or objective in lab.objectives)
 progress = {lab.id: lab_session.progress(me.id, lab.id) for lab in shown}
 
 
-def _label(lab_id: str) -> str:
-    done = sum(s in ("passed", "assisted") for s in progress[lab_id].values())
-    return f"{cat.lab(lab_id).title} — {done}/{len(cat.lab(lab_id).steps)} steps done"
-
-
+st.dataframe([{"lab": lab.title, "steps": len(lab.steps),
+               "done": sum(s in ("passed", "assisted") for s in progress[lab.id].values()) / len(lab.steps)}
+              for lab in shown], hide_index=True, key="lab_progress",
+             column_config={"done": st.column_config.ProgressColumn("done", format="percent", min_value=0,
+                                                                    max_value=1)})
 if st.session_state.get("lab_pick") not in progress:
     st.session_state["lab_pick"] = shown[0].id
-lab_id = st.selectbox("Lab", list(progress), key="lab_pick", format_func=_label)
+lab_id = st.selectbox("Lab", list(progress), key="lab_pick", format_func=lambda i: cat.lab(i).title)
 lab = cat.lab(lab_id)
 sid, session = lab_session.open_lab(lab_id)
 st.caption(f"{lab.summary} · about {lab.estimated_minutes} minutes")

@@ -28,9 +28,13 @@ def _id(*parts: str) -> str:
     return _q(":".join(parts))
 
 
-def _host_lines(host: "HostState", state: "LabState", indent: str) -> list[str]:
-    """The host's own box: its label (CPU vendor, migration on/off), its switches and its VMs."""
-    migration = "live migration on" if host.VirtualMachineMigrationEnabled else "live migration off"
+def _host_lines(host: "HostState", state: "LabState", indent: str, *, node: bool = False) -> list[str]:
+    """The host's own box: its label (CPU vendor, migration on/off), its switches and its VMs. A cluster node
+    moves its clustered VMs over the cluster's networks whatever its own Hyper-V setting says."""
+    if node:
+        migration = "cluster node"
+    else:
+        migration = "live migration on" if host.VirtualMachineMigrationEnabled else "live migration off"
     status = "" if host.Online else " (offline)"
     label = f"{host.Name}{status}\n{host.Processor.Manufacturer} · {migration}"
     lines = [f"{indent}subgraph {_q('cluster_host_' + host.Name)} {{",
@@ -67,7 +71,7 @@ def _migration_label(host: "HostState") -> str:
 
 def topology_dot(state: "LabState") -> str:
     """The DOT text of the lab's current topology (see the module docstring)."""
-    lines = ["digraph lab {", "  compound=true; rankdir=LR; fontname=Helvetica; fontsize=11;",
+    lines = ["digraph lab {", "  compound=true; rankdir=TB; fontname=Helvetica; fontsize=11;",
              "  node [fontname=Helvetica, fontsize=10, style=filled];", "  edge [fontname=Helvetica, fontsize=9];"]
     clustered = {node.Name.lower(): cluster for cluster in state.Clusters for node in cluster.Nodes}
     domains: dict[str, list] = {}
@@ -87,7 +91,7 @@ def topology_dot(state: "LabState") -> str:
             lines += [f"    subgraph {_q('cluster_cluster_' + cluster.Name)} {{",
                       f"      label={_q(label)}; style=\"bold,dashed\"; color=\"#1565c0\";"]
             for host in members:
-                lines += _host_lines(host, state, "      ")
+                lines += _host_lines(host, state, "      ", node=True)
                 drawn.add(host.Name)
             lines.append("    }")
         for host in hosts:
@@ -97,12 +101,27 @@ def topology_dot(state: "LabState") -> str:
     movers = [h for h in state.Hosts if h.VirtualMachineMigrationEnabled]
     for i, first in enumerate(movers):
         for second in movers[i + 1:]:
+            if clustered.get(first.Name.lower()) is not None and \
+                    clustered.get(first.Name.lower()) is clustered.get(second.Name.lower()):
+                continue  # nodes of one cluster: drawn with the cluster's own networks below
             label = f"live migration: {_migration_label(first)} / {_migration_label(second)}"
             lines.append(f"  {_anchor(first, state)} -> {_anchor(second, state)} [dir=both, style=dashed, "
                          f"color=\"#2e7d32\", label={_q(label)}, ltail={_q('cluster_host_' + first.Name)}, "
                          f"lhead={_q('cluster_host_' + second.Name)}];")
+    for cluster in state.Clusters:
+        lines += _cluster_edges(cluster, state)
     lines.append("}")
     return "\n".join(lines)
+
+
+def _cluster_edges(cluster, state: "LabState") -> list[str]:
+    """Between consecutive nodes, the cluster networks that carry live migration."""
+    hosts = {h.Name.lower(): h for h in state.Hosts}
+    nodes = [hosts[n.Name.lower()] for n in cluster.Nodes if n.Name.lower() in hosts]
+    networks = ", ".join(n.Address for n in cluster.Networks if n.LiveMigration) or "no network"
+    return [f"  {_anchor(a, state)} -> {_anchor(b, state)} [dir=both, style=dashed, color=\"#1565c0\", "
+            f"label={_q('cluster live migration: ' + networks)}, ltail={_q('cluster_host_' + a.Name)}, "
+            f"lhead={_q('cluster_host_' + b.Name)}];" for a, b in zip(nodes, nodes[1:])]
 
 
 __all__ = ["topology_dot", "VM_COLOURS"]

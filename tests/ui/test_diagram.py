@@ -47,6 +47,7 @@ def test_a_cluster_is_a_box_around_its_nodes_with_its_csv():
     dot = topology_dot(backend("lab-cluster-moves").snapshot())
     assert 'subgraph "cluster_cluster_CLU1"' in dot
     assert re.search(r"CSV: C:\\\\ClusterStorage\\\\Volume1", dot)
+    assert "cluster node" in host_box(dot, "HV1") and 'label="cluster live migration: ' in dot
 
 
 def test_the_migration_edge_appears_when_both_hosts_allow_live_migration():

@@ -234,7 +234,7 @@ def test_check_do_it_for_me_and_reset_on_the_first_step(lab_id):
     at = on_lab(lab_id, first)
     at.button(key="lab_check").click().run()
     assert at.error and "checks passed" in at.error[0].value
-    assert at.dataframe[0].value["expected"].tolist()
+    assert "expected `" in text(at)
     at.button(key="lab_solve").click().run()
     assert not at.exception, at.exception
     assert "Step assisted" in at.success[0].value
@@ -280,7 +280,7 @@ def test_a_running_move_has_a_progress_bar_and_a_finished_one_a_pass_chart():
     at.button(key="jobs_finish").click().run()
     assert not at.get("progress")
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
-    assert [m.label for m in at.metric] == ["Total time", "Data sent", "Downtime"]
+    assert "**Total time**" in text(at) and "**downtime**" in text(at)
     assert '"vm:VM3"' in host_box(diagram(at), "HV2")
 
 
@@ -291,7 +291,8 @@ def test_live_and_quick_migrations_are_compared_side_by_side():
         at.radio(key="lab_step_lab-cluster-moves").set_value(step_id).run()
         at.button(key="lab_solve").click().run()
     table = at.dataframe[-1].value
-    assert table["move"].str.startswith("live").any() and table["move"].str.startswith("quick").any()
+    assert list(table.columns) == ["", "live", "quick"]
+    assert table.set_index("").loc["from → to"].tolist() == ["HV1 → HV2", "HV2 → HV1"]
 
 
 # --- from Study -----------------------------------------------------------------------------------------------
