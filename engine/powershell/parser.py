@@ -5,6 +5,7 @@ each parse gets its own ParseJob); the AstBuilder runs inline while parsing, so 
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer
@@ -16,7 +17,10 @@ from engine.powershell.lexer import ParseJob, PSLexer
 from engine.powershell.parse_errors import explain
 from engine.powershell.scanning import LineMap, ScanError
 
-__all__ = ["parse", "ParseError"]
+__all__ = ["parse", "ParseError", "parse_cache_info", "clear_parse_cache"]
+
+CACHE_SIZE = 512  # parsed scripts kept (typed commands, lab checks, the WinRM snapshot script)
+CACHE_MAX_CHARS = 64 * 1024  # longer scripts are parsed each time rather than kept
 
 _MAX_STRING_NESTING = 16  # "$( "$( … )" )" nesting; deeper input is refused rather than exhausting the stack
 _ASSIGNABLE = (ast.Variable, ast.Member, ast.Index)
@@ -230,7 +234,18 @@ _PARSER = Lark(Path(__file__).with_name("grammar.lark").read_text(encoding="utf-
 
 
 def parse(script: str) -> ast.Script:
-    """Parse a whole script; raises ParseError (with PowerShell's message, id and position) on bad input."""
+    """Parse a whole script; raises ParseError (with PowerShell's message, id and position) on bad input.
+
+    Parsed scripts are remembered (least recently used first out): the AST is immutable (frozen dataclasses of
+    tuples, strings and numbers) and the interpreter never changes it, so every run can share one tree. Failed
+    parses are not remembered (each run gets a fresh ParseError) and neither are very long scripts.
+    """
+    if len(script) > CACHE_MAX_CHARS:
+        return _parse(script)
+    return _cached_parse(script)
+
+
+def _parse(script: str) -> ast.Script:
     job = ParseJob(script, 0, LineMap(script), False, 0, _parse_sub)
     block = _run(job, "start")
     return ast.Script(statements=block.statements, source=script, start=0, end=len(script), line=1, column=1)
@@ -261,3 +276,16 @@ def _run(job: ParseJob, start: str) -> ast.Block:
     except RecursionError:
         raise ParseError("The script is nested too deeply to be parsed.", "ScriptNestingTooDeep",
                          Extent(job.source, job.start, job.start)) from None
+
+
+_cached_parse = lru_cache(maxsize=CACHE_SIZE)(_parse)
+
+
+def parse_cache_info():
+    """Hits, misses and size of the parse cache (``functools`` cache info)."""
+    return _cached_parse.cache_info()
+
+
+def clear_parse_cache() -> None:
+    """Forget every parsed script."""
+    _cached_parse.cache_clear()

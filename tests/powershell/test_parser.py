@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.powershell import ast, parse
+from engine.powershell import Runspace, ast, parse
 
 
 def only(script: str):
@@ -179,3 +179,48 @@ def test_typographic_dashes_and_quotes():
 def test_call_operator():
     cmd = only("& 'Get-VM' VM1")
     assert cmd.name == "Get-VM" and cmd.elements[0].value.value == "VM1"
+
+
+# ------------------------------------------------------------------------------------------------ parse cache
+def test_identical_scripts_share_one_parsed_tree():
+    from engine.powershell.parser import parse, parse_cache_info
+    script = "$a = 1; foreach ($i in 1..3) { $a += $i }; \"total $a\" # parse cache test"
+    first = parse(script)
+    hits = parse_cache_info().hits
+    assert parse(script) is first
+    assert parse_cache_info().hits == hits + 1
+
+
+def test_cached_tree_gives_the_same_results_in_fresh_and_reused_runspaces():
+    script = "$x = @{n = 1}; $x.n += 1; $sb = { param0 }; \"$($x.n) $(1..3 -join ',')\"; $y = 'a'; $y += 'b'; $y"
+    first = Runspace().run(script).text
+    reused = Runspace()
+    assert first == "2 1,2,3\nab\n"
+    assert [reused.run(script).text for _ in range(3)] == [first] * 3
+    assert Runspace().run(script).text == first
+
+
+def test_parse_errors_are_not_cached():
+    from engine.powershell.parser import ParseError, parse
+    errors = []
+    for _ in range(2):
+        with pytest.raises(ParseError) as e:
+            parse("if ($true) { 'x' ")
+        errors.append(e.value)
+    assert errors[0] is not errors[1]
+    rs = Runspace()
+    assert rs.run("1 +").errors[0].fqid == rs.run("1 +").errors[0].fqid == "ExpectedValueExpression"
+
+
+def test_very_long_scripts_are_parsed_each_time():
+    from engine.powershell.parser import CACHE_MAX_CHARS, parse
+    script = "'x'" + " " * CACHE_MAX_CHARS
+    assert parse(script) is not parse(script)
+
+
+def test_ast_nodes_are_immutable():
+    import dataclasses
+    from engine.powershell.parser import parse
+    tree = parse("Get-Thing alpha")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tree.statements = ()
