@@ -10,6 +10,7 @@ from engine.hyperv import Lab
 from engine.labs.build import build_emulated
 from engine.store import Store
 from tests.ui.conftest import app, text
+from tests.winrm.conftest import start  # noqa: F401  (fixture: the WinRM emulator)
 
 CATALOG = load_catalog()
 PAGE = "ui/labs.py"
@@ -310,3 +311,54 @@ def test_studys_open_the_lab_step_opens_the_linked_step():
     assert not at.exception, at.exception
     assert at.selectbox(key="lab_pick").value == lab_id
     assert at.radio(key=f"lab_step_{lab_id}").value == step_id
+
+
+# --- real hosts (the WinRM emulator on loopback stands in for them) --------------------------------------------
+
+def use_real_hosts(at, targets, password: str):
+    at.switch_page("ui/real_hosts.py").run()
+    at.text_input(key="real_targets").input(str(targets))
+    at.text_input(key="real_user").input("alice")
+    at.text_input(key="real_password").input(password)
+    at.button(key="real_on").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_on_real_hosts_the_console_runs_there_and_check_judges_their_state(start, tmp_path, monkeypatch):
+    from tests.winrm.conftest import PASSWORD
+    from tests.winrm.test_parity import host_names, make_factory, write_targets
+
+    topology = CATALOG.root / "labs" / "topologies" / "fresh-pair.yaml"
+    hosts = host_names(topology)
+    targets = write_targets(tmp_path, start(make_factory(topology, None), hosts=hosts), hosts, monkeypatch)
+    monkeypatch.delenv("LAB_TEST_PASSWORD")  # the page must hand over the typed credentials, not the environment
+    at = use_real_hosts(app(), targets, PASSWORD)
+    at.button(key="real_test").click().run()
+    assert text(at).count("answered") == len(hosts)
+    at.switch_page(PAGE).run()
+    at.selectbox(key="lab_pick").set_value("lab-prepare-hosts").run()
+    at.button(key="lab_check").click().run()
+    assert "0 of 2 checks passed" in at.error[0].value
+    assert at.button(key="lab_solve").disabled
+    console(at, "Enable-VMMigration -ComputerName HV1, HV2", host="HV1")
+    at.button(key="lab_check").click().run()
+    assert "every check passed" in at.success[0].value
+    assert not saved_state("lab-prepare-hosts").Hosts[0].VirtualMachineMigrationEnabled  # the emulator's lab
+
+
+def test_real_hosts_that_refuse_the_credentials_are_named_with_the_cause(start, tmp_path, monkeypatch):
+    from tests.winrm.test_parity import host_names, make_factory, write_targets
+
+    topology = CATALOG.root / "labs" / "topologies" / "fresh-pair.yaml"
+    hosts = host_names(topology)
+    targets = write_targets(tmp_path, start(make_factory(topology, None), hosts=hosts), hosts, monkeypatch)
+    at = use_real_hosts(app(), targets, "wrong")
+    at.button(key="real_test").click().run()
+    assert [e.value.split(" — ")[0] for e in at.error] == [f"**{h}** could not be reached" for h in hosts]
+    assert "CredentialsRejectedError" in at.error[0].value
+
+
+def test_a_missing_targets_file_is_explained(tmp_path):
+    at = use_real_hosts(app(), tmp_path / "nope.yaml", "x")
+    assert "nope.yaml" in at.error[0].value
