@@ -224,19 +224,31 @@ class Cast(Node):
 
 @dataclass(**_NODE)
 class Member(Node):
-    """``target.Name``."""
+    """``target.Name``; ``name_expr`` for ``target."$x"``/``target.$x`` (name empty); ``static`` for
+    ``[Type]::Name`` (target is then a TypeLiteral)."""
 
     target: Node
     name: str
+    name_expr: Node | None = None
+    static: bool = False
 
 
 @dataclass(**_NODE)
 class MethodCall(Node):
-    """``target.Name(args)``."""
+    """``target.Name(args)``; ``name_expr`` and ``static`` as for Member."""
 
     target: Node
     name: str
     args: tuple
+    name_expr: Node | None = None
+    static: bool = False
+
+
+@dataclass(**_NODE)
+class TypeLiteral(Node):
+    """``[type]`` on its own (``$x -is [string]``), or the type of ``[Type]::Member``."""
+
+    type_name: str
 
 
 @dataclass(**_NODE)

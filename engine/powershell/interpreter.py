@@ -17,6 +17,7 @@ from engine.powershell.members import call_method, get_index, get_member, set_in
 from engine.powershell.objects import Hashtable, ScriptBlock
 from engine.powershell.operators import OpError, arithmetic, comparison, format_values, range_values, unary
 from engine.powershell.pipeline import NO_INPUT, run_pipeline
+from engine.powershell.statics import as_type, call_static, is_type, static_member, type_literal
 
 _ARITHMETIC = {"+", "-", "*", "/", "%"}
 _CONSTANTS = {"true": True, "false": False, "null": None}
@@ -59,6 +60,7 @@ class Interpreter:
             ast.Paren: lambda n: self.value_of(n.pipeline), ast.SubExpression: self._subexpression,
             ast.BinaryOp: self._binary, ast.UnaryOp: self._unary, ast.Cast: self._cast, ast.Member: self._member,
             ast.MethodCall: self._method, ast.Index: self._index, ast.Pipeline: self.value_of,
+            ast.TypeLiteral: self._type_literal,
             ast.Assignment: self.value_of}
 
     # ------------------------------------------------------------------------------------------ plumbing
@@ -246,7 +248,7 @@ class Interpreter:
             if isinstance(target, ast.Variable):
                 self.set_variable(target.name, value, stmt)
             elif isinstance(target, ast.Member):
-                set_member(self.eval(target.target), target.name, value)
+                set_member(self.eval(target.target), self.member_name(target), value)
             else:
                 set_index(self.eval(target.target), self.eval(target.index), value)
         except OpError as e:
@@ -340,6 +342,10 @@ class Interpreter:
                 return range_values(left, right, self.tick)
             if op == "-f":
                 return format_values(left, right)
+            if op in ("-is", "-isnot"):
+                return is_type(left, right) == (op == "-is")
+            if op == "-as":
+                return as_type(left, right)
             return comparison(op, left, right, lambda m: self.session.variables.__setitem__("matches", m))
         except OpError as e:
             raise self._op_error(e, node) from None
@@ -368,14 +374,33 @@ class Interpreter:
         except ConversionError as e:
             raise runtime_error(e.message, e.error_id, self.extent(node), category="InvalidArgument") from None
 
+    def _type_literal(self, node: ast.TypeLiteral) -> Any:
+        try:
+            return type_literal(node.type_name)
+        except OpError as e:
+            raise self._op_error(e, node) from None
+
+    def member_name(self, node: ast.Member | ast.MethodCall) -> str:
+        """The member's name: as written, or the value of ``."$x"`` / ``.$x``."""
+        return node.name if node.name_expr is None else to_string(self.eval(node.name_expr))
+
     def _member(self, node: ast.Member) -> Any:
-        return get_member(self.eval(node.target), node.name)
+        if node.static:
+            try:
+                return static_member(node.target.type_name, node.name)
+            except OpError as e:
+                raise self._op_error(e, node.target) from None
+        target = self.eval(node.target)
+        return get_member(target, self.member_name(node))
 
     def _method(self, node: ast.MethodCall) -> Any:
-        target = self.eval(node.target)
+        target = None if node.static else self.eval(node.target)
+        name = self.member_name(node)
         args = [self.eval(a) for a in node.args]
         try:
-            return call_method(target, node.name, args, lambda block, a: self._invoke_value(block, a))
+            if node.static:
+                return call_static(node.target.type_name, name, args)
+            return call_method(target, name, args, lambda block, a: self._invoke_value(block, a))
         except OpError as e:
             raise self._op_error(e, node) from None
         except ConversionError as e:

@@ -16,8 +16,8 @@ from lark.lexer import Lexer
 from engine.powershell.errors import Extent, ParseError
 from engine.powershell.scanning import DASHES, DOUBLE_QUOTES, SINGLE_QUOTES, LineMap, ScanError, is_space, scan_generic
 from engine.powershell.tokens import (
-    AFTER_BLOCK, ARGS, EXPECT_BLOCK, EXPECT_PAREN, EXPR, HASH_KEY, KEYWORD_WORD, OPERAND, PIPE, PIPE_OPT, STMT, TYPE,
-    UNARY, WORD, CLOSE_TYPE, Frame, TokenScanner)
+    AFTER_BLOCK, ARGS, BINARY, EXPECT_BLOCK, EXPECT_PAREN, EXPR, HASH_KEY, KEYWORD_WORD, OPERAND, PIPE, PIPE_OPT, STMT,
+    TYPE, UNARY, WORD, CLOSE_TYPE, Frame, TokenScanner)
 
 _SEPARATED = {"script", "block", "sub", "fragment", "hash"}  # frames whose newlines end statements
 _KEYWORDS = {"if": "IF", "foreach": "FOREACH", "for": "FOR", "while": "WHILE", "try": "TRY", "throw": "THROW",
@@ -28,6 +28,7 @@ _UNSUPPORTED = {"function", "filter", "workflow", "switch", "do", "until", "trap
 _CONTINUES = {"if": ("else", "elseif"), "try": ("catch", "finally")}
 _HASH_KEY = re.compile(r"[\w-]+")
 _SPACE_RUN = re.compile(r"[ \t]+")
+_STATIC_MEMBER = re.compile(r"\w+")
 
 
 class ParseJob:
@@ -203,6 +204,17 @@ class _Tokenizer(TokenScanner):
             m = TYPE.match(src, start)
             if not m:
                 raise ScanError("Missing type name after '['.", "MissingTypename", start, start + 1)
+            if src.startswith("::", m.end()):  # [Convert]::ToBase64String: one token, type and member
+                member = _STATIC_MEMBER.match(src, m.end() + 2)
+                if member is None:
+                    raise ScanError("Missing property name after the reference operator.", "MissingPropertyName",
+                                    m.end(), m.end() + 2)
+                return self._emit("STATIC", (m.group(1), member.group(), m.end()), start, member.end(), mode=EXPR,
+                                  postfix=True)
+            if self._type_stands_alone(m.end()):  # $x -is [string]: a type literal, not a cast
+                return self._emit("TYPELIT", m.group(1), start, m.end(), mode=EXPR)
+            if src[m.end():m.end() + 1] == "." and _STATIC_MEMBER.match(src, m.end() + 1):  # [string].Name
+                return self._emit("TYPELIT", m.group(1), start, m.end(), mode=EXPR, postfix=True)
             return self._emit("TYPE", m.group(1), start, m.end(), mode=OPERAND)
         number = self._number()
         if number is not None:
@@ -224,6 +236,19 @@ class _Tokenizer(TokenScanner):
         if c in "|&<>=":
             return self._garbage()
         return self._command_name()
+
+    def _type_stands_alone(self, pos: int) -> bool:
+        """After ``[type]``: does nothing castable follow (a closer, a separator, a pipe, a binary operator)?"""
+        src = self.src
+        while pos < self.n and src[pos] in " \t":
+            pos += 1
+        if pos >= self.n or src[pos] in ")}];|\r\n":
+            return True
+        if src[pos] in DASHES:
+            m = WORD.match(src, pos + 1)
+            word = m.group().lower() if m else ""
+            return word in BINARY and word not in UNARY
+        return False
 
     def _command_name(self):
         src, start = self.src, self.pos

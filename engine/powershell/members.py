@@ -167,6 +167,9 @@ def call_method(value: Any, name: str, args: list, invoke: Callable[[ScriptBlock
                         "remove": lambda k: value.pop(k, None) and None, "clear": lambda: value.clear()})
     elif isinstance(value, ScriptBlock):
         methods["invoke"] = lambda *a: invoke(value, list(a))
+    elif isinstance(value, PSObject):
+        from engine.powershell.statics import encoding_methods
+        methods.update(encoding_methods(value))
     method = methods.get(lower)
     if method is None:
         raise OpError(f"Method invocation failed because [{full_type_name(value)}] does not contain a method named "

@@ -38,7 +38,7 @@ def _pos(first, last) -> dict:
 def _op(token: Token) -> str:
     value = token.value
     if token.type in ("CMP_OP", "LOGICAL_OP", "FORMAT_OP", "UNARY_OP", "NOT"):
-        if value.startswith("i") and value not in ("in", "is"):
+        if value.startswith("i") and value not in ("in", "is", "isnot"):
             value = value[1:]  # -ieq is -eq: comparisons are case-insensitive by default
         return "-not" if value in ("!", "not") else "-" + value
     return value
@@ -46,6 +46,19 @@ def _op(token: Token) -> str:
 
 def _reject(message: str, error_id: str, node) -> None:
     raise ScanError(message, error_id, node.start, node.end)
+
+
+def _member_name(tok: Token) -> dict:
+    """A MEMBER token's name: a word or quoted string, or (``."$x"``, ``.$x``) an expandable name."""
+    if isinstance(tok.value, str):
+        return {"name": tok.value}
+    return {"name": "", "name_expr": ast.ExpandableString(parts=tok.value, start=tok.start_pos + 1, end=tok.end_pos,
+                                                          line=tok.line, column=tok.column + 1)}
+
+
+def _static_type(tok: Token) -> ast.TypeLiteral:
+    type_name, _member, type_end = tok.value
+    return ast.TypeLiteral(type_name=type_name, start=tok.start_pos, end=type_end, line=tok.line, column=tok.column)
 
 
 class _AstBuilder(Transformer):
@@ -122,10 +135,20 @@ class _AstBuilder(Transformer):
         return ast.Cast(type_name=c[0].value, operand=c[1], **_pos(c[0], c[1]))
 
     def member(self, c):
-        return ast.Member(target=c[0], name=c[1].value, **_pos(c[0], c[1]))
+        return ast.Member(target=c[0], **_member_name(c[1]), **_pos(c[0], c[1]))
 
     def method_call(self, c):
-        return ast.MethodCall(target=c[0], name=c[1].value, args=c[3], **_pos(c[0], c[4]))
+        return ast.MethodCall(target=c[0], args=c[3], **_member_name(c[1]), **_pos(c[0], c[4]))
+
+    def type_literal(self, c):
+        return ast.TypeLiteral(type_name=c[0].value, **_pos(c[0], c[0]))
+
+    def static_member(self, c):
+        return ast.Member(target=_static_type(c[0]), name=c[0].value[1], static=True, **_pos(c[0], c[0]))
+
+    def static_call(self, c):
+        return ast.MethodCall(target=_static_type(c[0]), name=c[0].value[1], args=c[2], static=True,
+                              **_pos(c[0], c[3]))
 
     def call_args(self, c):
         if not c:

@@ -22,6 +22,7 @@ for _op in ("eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "not
             "in", "notin", "replace", "split"):
     for _prefix in ("", "i", "c"):
         BINARY[_prefix + _op] = "CMP_OP"
+BINARY.update({"is": "CMP_OP", "isnot": "CMP_OP", "as": "CMP_OP"})  # type operators: no i/c prefixes
 UNARY = {"not": "NOT", "bnot": "UNARY_OP", "join": "UNARY_OP", "split": "UNARY_OP"}
 WORD = re.compile(r"[\w?]+")
 KEYWORD_WORD = re.compile(r"[A-Za-z]+(?![\w-])")
@@ -79,9 +80,18 @@ class TokenScanner:
             if src[start + 1] in SINGLE_QUOTES:
                 name, end = scan_single(src, start + 1)
                 return self._emit("MEMBER", name, start, end, postfix=True)
+            if src[start + 1] in DOUBLE_QUOTES:  # ."msDS-AllowedToDelegateTo", ."$name": parts when expandable
+                parts, end = scan_double(src, start + 1, self._parse_sub)
+                name = "".join(parts) if all(isinstance(p, str) for p in parts) else self._nodes(parts)
+                return self._emit("MEMBER", name, start, end, postfix=True)
+            if src[start + 1] == "$":  # .$name: the member named by a variable's value
+                var = scan_variable(src, start + 1)
+                if var is not None:
+                    return self._emit("MEMBER", self._nodes((("var", var[0], start + 1, var[1]),)), start, var[1],
+                                      postfix=True)
         elif c == "[":
             return self._open("LBRACKET", "index", "]", OPERAND, 1)
-        elif c == "(" and self.job.history and self.job.history[-1].type == "MEMBER":
+        elif c == "(" and self.job.history and self.job.history[-1].type in ("MEMBER", "STATIC"):
             return self._open("CALL", "call", ")", OPERAND, 1)
         return None
 

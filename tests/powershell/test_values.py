@@ -142,3 +142,29 @@ def test_unknown_method_and_null_method(run):
 
 def test_array_keys_in_hashtables(run):
     assert out(run, "$h = @{(1, 2) = 'pair'; 1 = 'one'}; $h.Count; $h[1]") == [2, "one"]
+
+
+# ------------------------------------------------------------------------------------------ quoted member names
+def test_member_named_by_a_quoted_string(run):
+    script = ("$o = [pscustomobject]@{'msDS-AllowedToDelegateTo' = 'cifs/HV2'; 'Some Name' = 2}; "
+              "$o.\"msDS-AllowedToDelegateTo\"; $o.'Some Name'; (Get-Thing alpha).\"Name\"")
+    assert out(run, script) == ["cifs/HV2", 2, "alpha"]
+
+
+def test_member_named_by_an_expandable_string_or_a_variable(run):
+    assert out(run, "$n = 'Val'; $t = Get-Thing beta; $t.\"${n}ue\"; $t.\"$($n)ue\"; $m = 'Name'; $t.$m") == [
+        2, 2, "beta"]
+
+
+def test_quoted_member_names_in_arguments_strings_and_assignments(run, world):
+    assert out(run, "$t = Get-Thing alpha; Write-Output $t.'Name'; \"is $($t.\"Value\")\"") == ["alpha", "is 1"]
+    assert out(run, "$t = Get-Thing alpha; $p = 'Value'; $t.\"$p\" = 7; $t.Value") == [7]
+    assert world.things["alpha"] == 7
+
+
+def test_quoted_method_name(run):
+    assert out(run, "'abc'.\"ToUpper\"(); $m = 'ToLower'; 'ABC'.$m()") == ["ABC", "abc"]
+
+
+def test_quoted_missing_member_is_null(run):
+    assert out(run, "$null -eq (Get-Thing alpha).\"No Such\"") == [True]
