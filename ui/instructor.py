@@ -43,11 +43,12 @@ def roster(cat) -> list[dict]:
         readiness = cards.readiness(questions, moment)
         exams = store().finished_sessions(person.id, "exam")
         steps = [s for lab_id in cat.labs for s in lab_session.progress(person.id, lab_id).values()]
-        row = {"learner": person.name, "role": person.role}
+        # Counts first, readiness after: the objectives make the table wide, and what scrolls out of view
+        # should be the columns that read alike.
+        row = {"learner": person.name, "role": person.role, "lab steps passed": steps.count("passed"),
+               "lab steps assisted": steps.count("assisted"), "exam attempts": len(exams),
+               "best exam score": max((e.scaled_score or 0 for e in exams), default=None)}
         row.update({f"ready {o} %": round(100 * v, 1) for o, v in sorted(readiness.items())})
-        row.update({"exam attempts": len(exams),
-                    "best exam score": max((e.scaled_score or 0 for e in exams), default=None),
-                    "lab steps passed": steps.count("passed"), "lab steps assisted": steps.count("assisted")})
         rows.append(row)
     return rows
 

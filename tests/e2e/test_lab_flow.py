@@ -3,6 +3,8 @@ on the CSV, a typed command live-migrates it, Failover Cluster Manager quick-mig
 
 Screenshots of each stage at 1280×800 (tall, the lab page is long) go to test-artifacts/lab-*.png.
 """
+import re
+
 import pytest
 
 from engine.store import Store
@@ -20,7 +22,8 @@ def shot(page, name: str, height: int = 2200) -> None:
     page.set_viewport_size({"width": size["width"], "height": height})
     page.wait_for_load_state("networkidle")
     wait_idle(page)
-    page.locator("[data-testid='stGraphVizChart'] svg").first.wait_for()  # drawn last, in the browser
+    if page.locator("[data-testid='stGraphVizChart']").count():
+        page.locator("[data-testid='stGraphVizChart'] svg").first.wait_for()  # drawn last, in the browser
     screenshot(page, name)
     page.set_viewport_size(size)
 
@@ -102,3 +105,45 @@ def test_do_the_cluster_moves_lab(page, app_url, app_data):
     learner = store.learner(LEARNER)
     results = store.step_results(store.latest_lab_session(learner.id, LAB).id)
     assert [r["status"] for r in results] == ["passed", "passed", "passed"]
+
+
+def run_in_console(page, script: str) -> None:
+    box = page.locator(".st-key-console_input textarea")
+    box.fill(script)
+    box.press("Control+Enter")
+    wait_idle(page)
+    click(page, "console_run")
+
+
+def test_a_move_started_as_a_job_shows_its_progress_then_its_passes(page, app_url):
+    page.goto(f"{app_url}/labs?learner=job-watcher")
+    page.locator("[data-testid='stMainBlockContainer'] h1").first.wait_for(timeout=60000)
+    wait_idle(page)
+    choose(page, "lab_pick", "The Move wizard's choices")
+    run_in_console(page, "Move-VMStorage -VMName VM4 -DestinationStoragePath 'E:\\VMs\\VM4' -AsJob")
+    page.get_by_text("Migrations in progress").wait_for()
+    page.locator("[data-testid='stProgress']").first.wait_for()
+    page.get_by_text(re.compile(r"simulated clock [1-9]")).wait_for()  # the clock moves without a click
+    shot(page, "lab-job-running")
+    click(page, "jobs_finish")
+    page.get_by_text("Total time").first.wait_for()
+    assert page.locator("[data-testid='stProgress']").count() == 0
+    run_in_console(page, "Move-VM -Name VM3 -DestinationHost HV2")
+    page.get_by_text("Memory sent per pre-copy pass").or_(page.locator("[data-testid='stVegaLiteChart']")) \
+        .first.wait_for()
+    shot(page, "lab-job-passes")
+    assert "Total time" in page.inner_text("[data-testid='stMain']")
+
+
+def test_the_instructor_view_and_a_learners_refusal(page, app_url, app_data):
+    page.goto(f"{app_url}/instructor?learner=curious-learner")
+    page.locator("[data-testid='stMainBlockContainer'] h1").first.wait_for(timeout=60000)
+    wait_idle(page)
+    assert "This page is for instructors" in page.inner_text("[data-testid='stMain']")
+    shot(page, "instructor-refused", height=900)
+    Store.open(data_dir=app_data).set_role(Store.open(data_dir=app_data).learner("teacher").name, "instructor")
+    page.goto(f"{app_url}/instructor?learner=teacher")
+    page.get_by_text("Class roster").wait_for(timeout=60000)
+    wait_idle(page)
+    shot(page, "instructor-roster", height=1400)
+    assert "Reset this learner's lab" in page.inner_text("[data-testid='stMain']")
