@@ -52,3 +52,15 @@ def test_clone_questions_renames_ids_and_varies_stems():
     text = "- id: q1\n  stem: |\n    Which one?\n- id: q2\n  stem: Match the pairs.\n"
     assert clone_questions(text, 3) == ("- id: q1-x3\n  stem: |\n    Variant 3 - Which one?\n"
                                         "- id: q2-x3\n  stem: Variant 3 - Match the pairs.\n")
+
+
+def test_a_failing_module_does_not_hide_the_others(tmp_path, monkeypatch, capsys):
+    from engine.commands import bench
+
+    monkeypatch.setattr(bench, "_modules", lambda: ["bench.bench_no_such_module", "bench.bench_timing"])
+    out = tmp_path / "results.json"
+    assert main(["bench", "--quick", "--out", str(out)]) == 1
+    report = json.loads(out.read_text())
+    assert list(report["failed"]) == ["bench.bench_no_such_module"]
+    assert {e["module"] for e in report["results"]} == {"bench.bench_timing"}
+    assert "FAILED: bench.bench_no_such_module" in capsys.readouterr().err

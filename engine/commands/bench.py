@@ -2,7 +2,8 @@
 
 Each module's ``run(quick)`` returns entries with name, unit, p50, p95 (and target/met where an issue set one).
 The report is JSON (default bench/results.json) plus a table on stdout, with the date, CPUs and load averages
-(the machine may be shared). A module that fails is reported (stderr, ``failed`` in the JSON, exit status 1)
+(the machine may be shared). Each module runs in a fresh interpreter (see ``_run_module``); one that fails is
+reported (stderr, ``failed`` in the JSON, exit status 1)
 without hiding the others' figures.
 """
 from __future__ import annotations
@@ -12,12 +13,18 @@ import importlib
 import json
 import os
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from engine.content.loader import REPO_ROOT
+
+
+#: A module running longer than this is stopped and reported as failed (a full run takes minutes in all).
+MODULE_TIMEOUT = 900
 
 
 def _load() -> list[float] | None:
@@ -53,14 +60,41 @@ def table(entries: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _run_child(name: str, quick: bool, to: Path) -> int:
+    """In the child process: run one module and write its entries (JSON) to ``to``."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    entries = importlib.import_module(name).run(quick)
+    to.write_text(json.dumps(entries), encoding="utf-8")
+    return 0
+
+
+def _run_module(name: str, quick: bool) -> list[dict]:
+    """``name``'s entries, measured in a fresh interpreter: what one module imports and leaves on the heap (the
+    app's benchmarks leave Streamlit's ~150,000 objects, which every later cyclic GC pass would scan — content
+    validation ran 2x slower after them) must not change another module's figures, and a crash or a hang of one
+    must not take the others down. Its stderr passes through; its stdout joins our stderr."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        to = Path(tmp) / "entries.json"
+        command = [sys.executable, "-m", "engine", "bench", "--child", name, "--child-out", str(to)]
+        done = subprocess.run(command + (["--quick"] if quick else []), cwd=REPO_ROOT, timeout=MODULE_TIMEOUT,
+                              stdout=subprocess.PIPE, text=True, check=False)
+        sys.stderr.write(done.stdout)  # anything a module prints is not the report: it goes with the progress
+        if done.returncode != 0 or not to.exists():
+            raise RuntimeError(f"the module's process exited with status {done.returncode} (its error is above)")
+        return json.loads(to.read_text(encoding="utf-8"))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results.json")
     parser.add_argument("--only", action="append", default=[], help="run only modules whose name contains this")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
+    if args.child:
+        return _run_child(args.child, args.quick, args.child_out)
     entries: list[dict] = []
     failed: dict[str, str] = {}
     seconds: dict[str, float] = {}
@@ -72,8 +106,7 @@ def main(argv: list[str]) -> int:
         print(f"running {name} …", file=sys.stderr, flush=True)
         module_started = time.perf_counter()
         try:
-            module = importlib.import_module(name)
-            for entry in module.run(args.quick):
+            for entry in _run_module(name, args.quick):
                 entry.setdefault("module", name)
                 entries.append(entry)
         except Exception as exc:  # one broken benchmark must not hide the others' figures
