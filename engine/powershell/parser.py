@@ -5,7 +5,8 @@ each parse gets its own ParseJob); the AstBuilder runs inline while parsing, so 
 """
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from collections import OrderedDict, namedtuple
 from pathlib import Path
 
 from lark import Lark, Token, Transformer
@@ -20,7 +21,8 @@ from engine.powershell.scanning import LineMap, ScanError
 __all__ = ["parse", "ParseError", "parse_cache_info", "clear_parse_cache"]
 
 CACHE_SIZE = 512  # parsed scripts kept (typed commands, lab checks, the WinRM snapshot script)
-CACHE_MAX_CHARS = 64 * 1024  # longer scripts are parsed each time rather than kept
+CACHE_MAX_CHARS = 16 * 1024  # longer scripts are parsed each time rather than kept
+CACHE_BUDGET_CHARS = 512 * 1024  # all kept scripts together (a tree takes ~40 bytes per character: ~20 MB)
 
 _MAX_STRING_NESTING = 16  # "$( "$( … )" )" nesting; deeper input is refused rather than exhausting the stack
 _ASSIGNABLE = (ast.Variable, ast.Member, ast.Index)
@@ -265,7 +267,7 @@ def parse(script: str) -> ast.Script:
     """
     if len(script) > CACHE_MAX_CHARS:
         return _parse(script)
-    return _cached_parse(script)
+    return _CACHE.get(script)
 
 
 def _parse(script: str) -> ast.Script:
@@ -301,14 +303,53 @@ def _run(job: ParseJob, start: str) -> ast.Block:
                          Extent(job.source, job.start, job.start)) from None
 
 
-_cached_parse = lru_cache(maxsize=CACHE_SIZE)(_parse)
+CacheInfo = namedtuple("CacheInfo", "hits misses maxsize currsize chars")
 
 
-def parse_cache_info():
-    """Hits, misses and size of the parse cache (``functools`` cache info)."""
-    return _cached_parse.cache_info()
+class _ParseCache:
+    """Least-recently-used parsed scripts, bounded by count and by their total length; thread-safe."""
+
+    def __init__(self) -> None:
+        self._trees: OrderedDict[str, ast.Script] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = self.chars = 0
+
+    def get(self, script: str) -> ast.Script:
+        with self._lock:
+            tree = self._trees.get(script)
+            if tree is not None:
+                self._trees.move_to_end(script)
+                self.hits += 1
+                return tree
+            self.misses += 1
+        tree = _parse(script)  # outside the lock: parses run in parallel; raises ParseError (not kept)
+        with self._lock:
+            if script not in self._trees:
+                self._trees[script] = tree
+                self.chars += len(script)
+                while len(self._trees) > CACHE_SIZE or self.chars > CACHE_BUDGET_CHARS:
+                    old, _ = self._trees.popitem(last=False)
+                    self.chars -= len(old)
+        return tree
+
+    def info(self) -> CacheInfo:
+        with self._lock:
+            return CacheInfo(self.hits, self.misses, CACHE_SIZE, len(self._trees), self.chars)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._trees.clear()
+            self.hits = self.misses = self.chars = 0
+
+
+_CACHE = _ParseCache()
+
+
+def parse_cache_info() -> CacheInfo:
+    """Hits, misses, entries and total characters of the parse cache."""
+    return _CACHE.info()
 
 
 def clear_parse_cache() -> None:
     """Forget every parsed script."""
-    _cached_parse.cache_clear()
+    _CACHE.clear()

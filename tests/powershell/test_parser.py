@@ -224,3 +224,21 @@ def test_ast_nodes_are_immutable():
     tree = parse("Get-Thing alpha")
     with pytest.raises(dataclasses.FrozenInstanceError):
         tree.statements = ()
+
+
+def test_parse_cache_is_bounded_by_count_and_total_length(monkeypatch):
+    from engine.powershell import parser
+    monkeypatch.setattr(parser, "CACHE_SIZE", 3)
+    monkeypatch.setattr(parser, "CACHE_BUDGET_CHARS", 40)
+    parser.clear_parse_cache()
+    try:
+        first = parser.parse("'a'")
+        for text in ("'b'", "'c'", "'d'"):
+            parser.parse(text)
+        info = parser.parse_cache_info()
+        assert info.currsize == 3 and info.chars == 9
+        assert parser.parse("'a'") is not first  # the least recently used went first
+        parser.parse("'" + "x" * 30 + "'")
+        assert parser.parse_cache_info().chars <= 40
+    finally:
+        parser.clear_parse_cache()
