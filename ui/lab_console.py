@@ -1,4 +1,5 @@
 """The lab's PowerShell console: where it runs, the history of commands with their output, and the input box.
+The history is stored with the learner's settings, per lab session, so a refresh or a restart shows it again.
 
 Everything that changes the lab from the page — typed commands and the GUI forms alike — goes through
 :func:`run_command`, so each GUI action shows in the history as the PowerShell it ran, and the session is saved
@@ -11,7 +12,7 @@ import html
 import streamlit as st
 
 from ui import lab_session
-from ui.state import learner
+from ui.state import learner, store
 
 #: The console location that means "a management workstation outside the lab" (a remote session).
 REMOTE = "remote"
@@ -20,12 +21,18 @@ HISTORY = 30
 
 
 def _history_key(lab_id: str) -> str:
-    return f"_console:{learner().id}:{lab_id}"
+    """Per lab session (store id): a reset by the instructor or a new session starts an empty history."""
+    sid, _ = lab_session.open_lab(lab_id)
+    return f"console:{sid}"
 
 
 def history(lab_id: str) -> list[dict]:
-    """The console history of this lab in this browser session: ``{host, script, text, error}`` dicts."""
-    return st.session_state.setdefault(_history_key(lab_id), [])
+    """The console history of the learner's session of this lab: ``{host, script, text, error}`` dicts, kept
+    in the store's per-learner settings so a refresh shows it again."""
+    key = _history_key(lab_id)
+    if key not in st.session_state:
+        st.session_state[key] = store().get_setting(key, learner_id=learner().id, default=[])
+    return st.session_state[key]
 
 
 def locations(backend) -> list[str]:
@@ -54,6 +61,7 @@ def run_command(lab_id: str, script: str, host: str) -> dict:
     entries = history(lab_id)
     entries.append(entry)
     del entries[:-HISTORY]
+    store().set_setting(_history_key(lab_id), entries, learner_id=learner().id)
     lab_session.save(lab_id)
     return entry
 

@@ -362,3 +362,9 @@ def test_real_hosts_that_refuse_the_credentials_are_named_with_the_cause(start, 
 def test_a_missing_targets_file_is_explained(tmp_path):
     at = use_real_hosts(app(), tmp_path / "nope.yaml", "x")
     assert "nope.yaml" in at.error[0].value
+
+
+def test_the_console_history_survives_a_restart():
+    console(on_lab("lab-prepare-hosts"), "Get-VMHost -ComputerName HV1 | Select-Object -ExpandProperty Name")
+    again = on_lab("lab-prepare-hosts")
+    assert output_of(again, "Get-VMHost -ComputerName HV1 | Select-Object -ExpandProperty Name", "HV1") == "HV1"
