@@ -27,6 +27,31 @@ SHOULD_PROCESS = tuple(ParameterInfo(p, common=True) for p in (
     Param("WhatIf", "switch", aliases=["wi"]), Param("Confirm", "switch", aliases=["cf"])))
 # enums that also convert from their underlying integers (name by value); others convert from names only
 ENUM_NUMBERS: dict[str, dict[int, str]] = {_ACTION: dict(enumerate(ACTIONS))}
+PREFERENCE_VARIABLES = ("erroractionpreference", "warningpreference", "verbosepreference", "debugpreference",
+                        "progresspreference")
+
+
+def action_preference(value: Any) -> str:
+    """A value as an ActionPreference name ('stop', 1 → 'Stop'), as when assigning $ErrorActionPreference;
+    raises ConversionError with PowerShell's text."""
+    if isinstance(value, PSEnum):
+        value = value.name
+    text = to_string(value).strip()
+    for name in ACTIONS:
+        if name.lower() == text.lower():
+            return name
+    if (isinstance(value, int) and not isinstance(value, bool)) or text.isdigit():
+        number = int(text)
+        if 0 <= number < len(ACTIONS):
+            return ACTIONS[number]
+        raise ConversionError(f'Cannot convert value "{text}" to type "{_ACTION}" due to enumeration values that are '
+                              "not valid. Specify one of the following enumeration values and try again. The possible "
+                              f'enumeration values are "{",".join(ACTIONS)}".')
+    raise ConversionError(f'Cannot convert value "{text}" to type "{_ACTION}". Error: "Unable to match the identifier '
+                          f"name {text} to a valid enumerator name.  Specify one of the following enumerator names and "
+                          f'try again: {", ".join(ACTIONS)}"')
+
+
 _INTEGERS = {"int": "System.Int32", "uint": "System.UInt32", "long": "System.Int64"}
 
 

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from engine.errors import LabError
 from engine.powershell import ast
+from engine.powershell.binding import PREFERENCE_VARIABLES, action_preference
 from engine.powershell.convert import ConversionError, cast, full_type_name, known_type, to_bool, to_string
 from engine.powershell.errors import ErrorRecord, Extent, PSError, StepBudgetExceeded, runtime_error
 from engine.powershell.members import call_method, get_index, get_member, set_index, set_member
@@ -116,6 +117,13 @@ class Interpreter:
                                 "VariableNotWritable", self.extent(node) if node else None, category="WriteError",
                                 reason="SessionStateUnauthorizedAccessException", target_name=name,
                                 target_type="String")
+        if lower in PREFERENCE_VARIABLES:  # typed variables: 'stop' and 1 become Stop; others are refused
+            try:
+                value = action_preference(value)
+            except ConversionError as e:
+                raise runtime_error(e.message, "RuntimeException", self.extent(node) if node else None,
+                                    category="MetadataError",
+                                    reason="ArgumentTransformationMetadataException") from None
         if lower.startswith("env:"):
             self.session.env[lower[4:]] = to_string(value)
         else:

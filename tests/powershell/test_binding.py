@@ -363,3 +363,31 @@ def test_warning_action_numeric_and_abbreviated(run, action):
 
 def test_warning_action_continue_numeric(run):
     assert run("Write-Warning 'careful' -wa 2").text == "WARNING: careful\n"
+
+
+# ------------------------------------------------------------------------- preference variables are ActionPreference
+@pytest.mark.parametrize("value, expected", [("'stop'", "Stop"), ("1", "Stop"), ("0", "SilentlyContinue"),
+                                             ("'silentlycontinue'", "SilentlyContinue"), ("'4'", "Ignore")])
+def test_error_action_preference_converts_names_and_numbers(run, value, expected):
+    assert run(f"$ErrorActionPreference = {value}; $ErrorActionPreference").output == [expected]
+
+
+def test_lower_case_stop_preference_stops_the_script(run):
+    result = run("$ErrorActionPreference = 'stop'; Get-Thing nope; 'not here'")
+    assert result.output == [] and result.errors[0].message == "Cannot find a thing named 'nope'."
+
+
+def test_numeric_warning_preference(run):
+    assert run("$WarningPreference = 0; Write-Warning 'quiet'; 'after'").text == "after\n"
+
+
+def test_invalid_preference_value_is_refused(run):
+    result = run("$ErrorActionPreference = 'Bogus'; $ErrorActionPreference")
+    e = result.errors[0]
+    assert e.message == ("Cannot convert value \"Bogus\" to type \"System.Management.Automation.ActionPreference\". "
+                         "Error: \"Unable to match the identifier name Bogus to a valid enumerator name.  Specify one "
+                         "of the following enumerator names and try again: SilentlyContinue, Stop, Continue, Inquire, "
+                         "Ignore, Suspend\"")
+    assert e.fqid == "RuntimeException"
+    assert e.category_info == "MetadataError: (:) [], ArgumentTransformationMetadataException"
+    assert result.output == ["Continue"]
