@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from engine.hyperv.labstate import HostState, LabState
 
+#: Per VM row in a host's box.
+VMS_PER_ROW = 2
 #: VM fill colour by state: a glance tells which VMs run (and so which moves are live).
 VM_COLOURS = {"Running": "#c8e6c9", "Off": "#eeeeee", "Saved": "#fff9c4", "Paused": "#ffe0b2"}
 
@@ -46,8 +48,20 @@ def _host_lines(host: "HostState", state: "LabState", indent: str, *, node: bool
     for vm in vms:
         colour = VM_COLOURS.get(vm.State, "#eeeeee")
         clustered = " · clustered" if vm.IsClustered else ""
-        label = f"{vm.Name}\n{vm.State}{clustered}"
-        lines.append(f"{indent}  {_id('vm', vm.Name)} [label={_q(label)}, shape=box, fillcolor={_q(colour)}];")
+        switches = {sw.Name.lower(): sw.Name for sw in host.Switches}
+        # An adapter whose switch is not on this host is what a move to a host with other switch names leaves.
+        missing = [a.SwitchName for a in vm.NetworkAdapters if a.SwitchName and a.SwitchName.lower() not in switches]
+        label = f"{vm.Name}\n{vm.State}{clustered}" + "".join(f"\nno switch '{m}' here" for m in missing)
+        lines.append(f"{indent}  {_id('vm', vm.Name)} [label={_q(label)}, shape=box, fillcolor={_q(colour)}"
+                     f"{', color=red' if missing else ''}];")
+        lines += [f"{indent}  {_id('switch', host.Name, switches[a.SwitchName.lower()])} -> {_id('vm', vm.Name)} "
+                  "[arrowhead=none, color=gray55, constraint=false];"
+                  for a in vm.NetworkAdapters if a.SwitchName and a.SwitchName.lower() in switches]
+    # Invisible edges put at most two VMs side by side under the switch: a host with five VMs stays narrow
+    # enough to read in the page's side column.
+    above = [_id("switch", host.Name, host.Switches[0].Name)] * VMS_PER_ROW if host.Switches else []
+    ids = above + [_id("vm", vm.Name) for vm in vms]
+    lines += [f"{indent}  {a} -> {b} [style=invis];" for a, b in zip(ids, ids[VMS_PER_ROW:])]
     if not host.Switches and not vms:
         # An empty subgraph is not drawn at all; an invisible anchor keeps the host visible.
         lines.append(f"{indent}  {_id('anchor', host.Name)} [label=\"\", shape=point, style=invis];")

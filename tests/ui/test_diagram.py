@@ -63,3 +63,13 @@ def test_a_different_cpu_vendor_is_named():
     dot = topology_dot(backend("lab-processor-compat").snapshot())
     vendors = set(re.findall(r"(GenuineIntel|AuthenticAMD|Intel|AMD) ·", dot))
     assert len(vendors) == 2
+
+
+def test_vms_are_wired_to_their_switch_and_a_missing_switch_is_named():
+    lab = backend("lab-switch-names")
+    dot = topology_dot(lab.snapshot())
+    assert '"switch:HV1:External" -> "vm:VM1" [arrowhead=none' in dot
+    state = lab.snapshot()
+    moved = state.model_copy(update={"VMs": [v.model_copy(update={"ComputerName": "HV2"}) if v.Name == "VM1" else v
+                                             for v in state.VMs]})
+    assert "no switch 'External' here" in host_box(topology_dot(moved), "HV2")
