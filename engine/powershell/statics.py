@@ -18,6 +18,7 @@ from engine.powershell.objects import PSCUSTOMOBJECT, Hashtable, PSObject, Scrip
 from engine.powershell.operators import OpError
 
 _ENCODING = "System.Text.Encoding"
+_INT32, _INT64 = "System.Int32", "System.Int64"
 
 
 class TypeValue(PSObject):
@@ -56,10 +57,9 @@ _ENCODINGS = {
 
 def _make_encoding(key: str) -> PSObject:
     name, body, web, code_page, codec = _ENCODINGS[key]
-    obj = PSObject([("BodyName", body), ("EncodingName", name), ("WebName", web), ("CodePage", code_page)],
-                   [f"System.Text.{_CLASS[codec]}", _ENCODING, "System.Object"], ref=("encoding", codec),
-                   display=f"System.Text.{_CLASS[codec]}")
-    return obj
+    return PSObject([("BodyName", body), ("EncodingName", name), ("WebName", web), ("CodePage", code_page)],
+                    [f"System.Text.{_CLASS[codec]}", _ENCODING, "System.Object"], ref=("encoding", codec),
+                    display=f"System.Text.{_CLASS[codec]}")
 
 
 def _bytes(value: Any, method: str, parameter: str) -> bytes:
@@ -128,16 +128,48 @@ def _join(separator: Any, *values: Any) -> str:
 
 
 def _number(kind: str) -> Callable[[Any], Any]:
-    return lambda x: to_double(x) if kind == "double" else to_integer(x, kind)
+    """``[int]::Parse(s)``: .NET's FormatException when the text is not a number."""
+    def parse(x: Any) -> Any:
+        try:
+            return to_double(to_string(x)) if kind == "double" else to_integer(to_string(x), kind)
+        except ConversionError:
+            raise OpError('Exception calling "Parse" with "1" argument(s): "Input string was not in a correct '
+                          'format."', "FormatException", "NotSpecified", "MethodInvocationException") from None
+    return parse
 
 
-_INT32, _INT64 = "System.Int32", "System.Int64"
+def _to_int(kind: str) -> Callable[..., int]:
+    """``[Convert]::ToInt32(x)`` and ``[Convert]::ToInt32('ff', 16)``."""
+    def convert(x: Any, base: Any = None) -> int:
+        if base is None:
+            return to_integer(x, kind)
+        radix = to_integer(base)
+        if radix not in (2, 8, 10, 16):
+            raise OpError(f'Exception calling "To{kind[7:]}" with "2" argument(s): "Invalid Base.\r\nParameter name: '
+                          'fromBase"', "ArgumentException", "NotSpecified", "MethodInvocationException")
+        try:
+            text = to_string(x).strip()
+            number = int(text[2:] if radix == 16 and text.lower().startswith("0x") else text, radix)
+        except ValueError:
+            raise OpError(f'Exception calling "To{kind[7:]}" with "2" argument(s): "Could not find any recognizable '
+                          'digits."', "FormatException", "NotSpecified", "MethodInvocationException") from None
+        bits = 32 if kind == _INT32 else 64
+        if radix != 10 and 2 ** (bits - 1) <= number < 2 ** bits:
+            number -= 2 ** bits  # two's complement, as .NET reads 'ffffffff' in base 16
+        if not -2 ** (bits - 1) <= number < 2 ** (bits - 1):
+            raise OpError(f'Exception calling "To{kind[7:]}" with "2" argument(s): "Value was either too large or too '
+                          f'small for {"an Int32" if bits == 32 else "an Int64"}."', "OverflowException", "NotSpecified",
+                          "MethodInvocationException")
+        return number
+    return convert
+
+
 _STATICS: dict[str, tuple[dict[str, Callable[[], Any]], dict[str, Callable]]] = {
     # full name: (properties, methods); names are lower case
     "System.Convert": ({}, {
         "tobase64string": lambda data: base64.b64encode(_bytes(data, "ToBase64String", "inArray")).decode("ascii"),
         "frombase64string": _from_base64,
-        "toint32": lambda x: to_integer(x, _INT32), "toint64": lambda x: to_integer(x, _INT64),
+        "toint32": _to_int(_INT32), "toint64": _to_int(_INT64),
         "todouble": to_double, "tostring": to_string, "toboolean": to_bool}),
     _ENCODING: ({k: (lambda k=k: _make_encoding(k)) for k in _ENCODINGS}, {
         "getencoding": lambda name: _get_encoding(name)}),

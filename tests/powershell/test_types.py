@@ -146,3 +146,25 @@ def test_is_with_an_unknown_type(run):
     e = error(run("$x -is [Nope]"))
     assert e.message == "Unable to find type [Nope]: make sure that the assembly containing this type is loaded."
     assert e.fqid == "TypeNotFound"
+
+
+def test_convert_to_int_with_a_base(run):
+    assert out(run, "[Convert]::ToInt32('ff', 16); [Convert]::ToInt32('101', 2); [Convert]::ToInt32('ffffffff', 16); "
+                    "[Convert]::ToInt64('ff', 16); [Convert]::ToInt32(2.5)") == [255, 5, -1, 255, 2]
+
+
+def test_convert_to_int_errors(run):
+    e = error(run("[Convert]::ToInt32('zz', 16)"))
+    assert e.message == 'Exception calling "ToInt32" with "2" argument(s): "Could not find any recognizable digits."'
+    assert e.fqid == "FormatException"
+    e = error(run("[Convert]::ToInt32('1ffffffff', 16)"))
+    assert e.message == ('Exception calling "ToInt32" with "2" argument(s): "Value was either too large or too small '
+                         'for an Int32."')
+
+
+def test_int_parse(run):
+    assert out(run, "[int]::Parse(' 42 '); [double]::Parse('2.5')") == [42, 2.5]
+    e = error(run("[int]::Parse('abc')"))
+    assert e.message == 'Exception calling "Parse" with "1" argument(s): "Input string was not in a correct format."'
+    assert e.fqid == "FormatException"
+    assert e.category_info == "NotSpecified: (:) [], MethodInvocationException"
