@@ -32,6 +32,12 @@ def action(label: str, key: str, lab_id: str, script: str, *, icon: str = ":mate
     st.button(label, key=key, icon=icon, type="primary", on_click=apply, args=(lab_id, script))
 
 
+def pick_vm(label: str, key: str, state):
+    """A VM picker; options are "<VM> on <host>" because an import can leave two VMs of one name."""
+    vms = {f"{v.Name} on {v.ComputerName}": v for v in state.VMs}
+    return vms[st.selectbox(label, list(vms), key=key, format_func=lambda o: f"{o} ({vms[o].State})")]
+
+
 def _source(vm, where: str) -> str | None:
     """-ComputerName for a VM on another server than the console's (Hyper-V Manager connected to it)."""
     return None if vm.ComputerName.lower() == where.lower() else vm.ComputerName
@@ -111,9 +117,7 @@ def _switch_page(backend, vm, destination: str, where: str, k: str, compare: dic
 
 def move_wizard(lab_id: str, state, backend, where: str) -> None:
     """The Move wizard: what to move, where, and how the storage goes (with switch substitution)."""
-    vms = {v.Name: v for v in state.VMs}
-    vm = vms[st.selectbox("Virtual machine", list(vms), key="gui_mv_vm",
-                          format_func=lambda n: f"{n} (on {vms[n].ComputerName}, {vms[n].State})")]
+    vm = pick_vm("Virtual machine", "gui_mv_vm", state)
     kind = st.radio("Choose Move Type", list(MOVE_TYPES), format_func=MOVE_TYPES.get, key="gui_mv_type")
     k = f"gui_mv_{vm.Name}"
     source = _source(vm, where)
@@ -152,9 +156,7 @@ def move_wizard(lab_id: str, state, backend, where: str) -> None:
 
 def vm_settings(lab_id: str, state, where: str) -> None:
     """VM Settings: Processor > Compatibility, Network Adapter > Advanced Features, and the power buttons."""
-    vms = {v.Name: v for v in state.VMs}
-    vm = vms[st.selectbox("Virtual machine", list(vms), key="gui_vs_vm",
-                          format_func=lambda n: f"{n} (on {vms[n].ComputerName}, {vms[n].State})")]
+    vm = pick_vm("Virtual machine", "gui_vs_vm", state)
     source = _source(vm, where)
     power = st.segmented_control("Power", ["Start", "Shut Down", "Save"], key="gui_vs_power")
     if power:
@@ -175,8 +177,7 @@ def vm_settings(lab_id: str, state, where: str) -> None:
 
 def export_import(lab_id: str, state, backend, where: str) -> None:
     """Hyper-V Manager's Export, and the Import Virtual Machine wizard."""
-    vms = {v.Name: v for v in state.VMs}
-    vm = vms[st.selectbox("Virtual machine to export", list(vms), key="gui_ex_vm")]
+    vm = pick_vm("Virtual machine to export", "gui_ex_vm", state)
     path = st.text_input("Export to folder", "\\\\FS1\\Exports", key="gui_ex_path").strip()
     action("Export", "gui_ex_ok", lab_id, cmd.export_vm(vm.Name, path, source=_source(vm, where)),
            icon=":material/output:")

@@ -132,7 +132,7 @@ def test_hyperv_settings_live_migrations_equal_the_prepare_hosts_solutions():
 ])
 def test_the_move_wizard_equals_the_move_options_solutions(step_id, vm, kind, option, fields):
     at = on_lab("lab-move-options", step_id)
-    at.selectbox(key="gui_mv_vm").set_value(vm).run()
+    at.selectbox(key="gui_mv_vm").set_value(f"{vm} on HV1").run()
     at.radio(key="gui_mv_type").set_value(kind).run()
     k = f"gui_mv_{vm}"
     if option:
@@ -149,7 +149,7 @@ def test_the_move_wizard_equals_the_move_options_solutions(step_id, vm, kind, op
 
 def test_the_move_wizard_connects_a_differently_named_switch_from_compare_vms_report():
     at = on_lab("lab-switch-names", "compatibility-report")
-    at.selectbox(key="gui_mv_vm").set_value("VM1").run()
+    at.selectbox(key="gui_mv_vm").set_value("VM1 on HV1").run()
     at.radio(key="gui_mv_type").set_value("vm").run()
     at.radio(key="gui_mv_VM1_option").set_value("single").run()
     at.text_input(key="gui_mv_VM1_folder").input("D:\\VMs\\VM1").run()
@@ -162,7 +162,7 @@ def test_the_move_wizard_connects_a_differently_named_switch_from_compare_vms_re
 
 def test_processor_compatibility_in_vm_settings_equals_its_powershell():
     at = on_lab("lab-processor-compat", "compatibility-mode")
-    at.selectbox(key="gui_vs_vm").set_value("VM1").run()
+    at.selectbox(key="gui_vs_vm").set_value("VM1 on HV1").run()
     at.segmented_control(key="gui_vs_power").set_value("Shut Down").run()
     at.button(key="gui_vs_power_ok").click().run()
     at.checkbox(key="gui_vs_VM1_compat").check().run()
@@ -176,7 +176,7 @@ def test_processor_compatibility_in_vm_settings_equals_its_powershell():
 
 def test_protected_network_in_vm_settings_equals_its_powershell():
     at = on_lab("lab-health-drain", "unprotect")
-    at.selectbox(key="gui_vs_vm").set_value("VM2").run()
+    at.selectbox(key="gui_vs_vm").set_value("VM2 on HV1").run()
     at.checkbox(key="gui_vs_VM2_protected_0").uncheck().run()
     at.button(key="gui_vs_protected_ok_0").click().run()
     assert comparable(saved_state("lab-health-drain")) == comparable(solved("lab-health-drain", "unprotect"))
@@ -221,7 +221,7 @@ def test_the_delegation_tab_equals_set_adcomputer():
 
 def test_export_equals_export_vm():
     at = on_lab("lab-processor-compat", "export")
-    at.selectbox(key="gui_ex_vm").set_value("VM2").run()
+    at.selectbox(key="gui_ex_vm").set_value("VM2 on HV1").run()
     at.button(key="gui_ex_ok").click().run()
     assert comparable(saved_state("lab-processor-compat")) == comparable(solved("lab-processor-compat", "export"))
     assert any(o.endswith(".xml") for o in at.selectbox(key="gui_im_config").options)
@@ -368,3 +368,33 @@ def test_the_console_history_survives_a_restart():
     console(on_lab("lab-prepare-hosts"), "Get-VMHost -ComputerName HV1 | Select-Object -ExpandProperty Name")
     again = on_lab("lab-prepare-hosts")
     assert output_of(again, "Get-VMHost -ComputerName HV1 | Select-Object -ExpandProperty Name", "HV1") == "HV1"
+
+
+def test_the_import_wizard_equals_import_vm():
+    at = on_lab("lab-processor-compat", "export")
+    at.button(key="lab_solve").click().run()
+    at.radio(key="lab_step_lab-processor-compat").set_value("import").run()
+    at.selectbox(key="console_host").set_value("HV3").run()
+    config = next(o for o in at.selectbox(key="gui_im_config").options if o.endswith(".xml"))
+    at.selectbox(key="gui_im_config").set_value(config).run()
+    at.radio(key="gui_im_type").set_value("copy").run()
+    at.text_input(key="gui_im_vmpath").input("D:\\VMs\\VM2").run()
+    at.text_input(key="gui_im_vhdpath").input("D:\\VMs\\VM2\\Virtual Hard Disks").run()
+    at.button(key="gui_im_ok").click().run()
+    at.selectbox(key="gui_vs_vm").set_value("VM2 on HV3").run()
+    at.segmented_control(key="gui_vs_power").set_value("Start").run()
+    at.button(key="gui_vs_power_ok").click().run()
+    assert not at.exception, at.exception
+    assert comparable(saved_state("lab-processor-compat")) == comparable(solved("lab-processor-compat", "export",
+                                                                               "import"))
+
+
+def test_after_the_instructor_resets_a_learners_lab_it_starts_afresh():
+    at = on_lab("lab-prepare-hosts", "enable")
+    at.button(key="lab_solve").click().run()
+    store = Store.open()
+    store.delete_lab_sessions(store.learner("learner").id, "lab-prepare-hosts")
+    at.run()
+    assert not at.exception, at.exception
+    assert "not started" in at.radio(key="lab_step_lab-prepare-hosts").options[0]
+    assert not saved_state("lab-prepare-hosts").Hosts[0].VirtualMachineMigrationEnabled
