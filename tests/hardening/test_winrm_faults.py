@@ -2,6 +2,7 @@
 transport's typed exception naming the host and the cause, and a learner's lab session survives it intact."""
 from __future__ import annotations
 
+import os
 import socket
 import struct
 import threading
@@ -68,13 +69,12 @@ class _StandInHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if how == "reset":
-            # SO_LINGER 0: close() sends RST instead of FIN, as a crashing host or a middlebox does. Closed here,
-            # because socketserver would send FIN first (shutdown(SHUT_WR)); the file objects go first as they
-            # hold the socket open.
+            # SO_LINGER 0: closing sends RST instead of FIN, as a crashing host or a middlebox does. The descriptor
+            # is closed here, because socketserver would send FIN first (shutdown(SHUT_WR)); detach() leaves the
+            # socket object (and the handler's file objects on it) harmlessly closed.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.rfile.close()
-            self.wfile.close()
-            self.connection.close()
+            os.close(self.connection.detach())
+            self.close_connection = True
             return
         if how == "hangup":  # FIN without an answer: a service that stopped while the request was in flight
             self.close_connection = True
