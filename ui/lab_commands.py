@@ -115,7 +115,8 @@ def power(vm: str, action: str, *, source: str | None = None) -> str:
 
 def cluster_move(role: str, node: str, migration_type: str) -> str:
     """Failover Cluster Manager: Roles > Move > Live Migration | Quick Migration > Select Node."""
-    return f"Move-ClusterVirtualMachineRole -Name {ps_quote(role)} -Node {ps_quote(node)} -MigrationType {migration_type}"
+    return (f"Move-ClusterVirtualMachineRole -Name {ps_quote(role)} -Node {ps_quote(node)} "
+            f"-MigrationType {migration_type}")
 
 
 def pause_node(node: str) -> str:

@@ -40,8 +40,6 @@ skill = pick_skill.selectbox("Skill", sorted({s for lab in labs for s in lab.ski
 shown = [lab for lab in labs if (not objective or objective in lab.objectives)
          and (not skill or skill in lab.skills)] or labs
 progress = {lab.id: lab_session.progress(me.id, lab.id) for lab in shown}
-
-
 st.dataframe([{"lab": lab.title, "steps": len(lab.steps),
                "done": sum(s in ("passed", "assisted") for s in progress[lab.id].values()) / len(lab.steps)}
               for lab in shown], hide_index=True, key="lab_progress",
@@ -51,7 +49,7 @@ if st.session_state.get("lab_pick") not in progress:
     st.session_state["lab_pick"] = shown[0].id
 lab_id = st.selectbox("Lab", list(progress), key="lab_pick", format_func=lambda i: cat.lab(i).title)
 lab = cat.lab(lab_id)
-sid, session = lab_session.open_lab(lab_id)
+_, session = lab_session.open_lab(lab_id)
 st.caption(f"{lab.summary} · about {lab.estimated_minutes} minutes")
 
 work, side = st.columns([3, 2], gap="large")
@@ -61,7 +59,11 @@ with work:
     tabs = st.tabs(["PowerShell", "Hyper-V Settings", "Move wizard", "VM settings", "Export / Import",
                     "Failover Cluster Manager", "AD: Delegation"])
     backend = lab_session.backend(lab_id)
-    state = backend.snapshot()
+    try:
+        state = backend.snapshot()
+    except Exception as error:  # noqa: BLE001 - real hosts that cannot be read: say which and why, then stop
+        st.error(f"The lab's hosts could not be read — {type(error).__name__}: {error}", icon=":material/lan:")
+        st.stop()
     where = st.session_state.get("console_host") or default_location(backend, step.logon)
     with tabs[0]:
         console(lab_id, step.logon)

@@ -62,7 +62,8 @@ def check(page) -> str:
 def test_do_the_cluster_moves_lab(page, app_url, app_data):
     page.goto(f"{app_url}/labs?learner={LEARNER}")
     wait_idle(page)
-    page.locator("[data-testid='stMainBlockContainer'] h1").first.wait_for(timeout=60000)  # a cold server imports the engine first
+    # A cold server imports the engine on the first visit.
+    page.locator("[data-testid='stMainBlockContainer'] h1").first.wait_for(timeout=60000)
     choose(page, "lab_pick", "Clustered VMs — storage onto the CSV")
     shot(page, "lab-start")
 

@@ -398,3 +398,15 @@ def test_after_the_instructor_resets_a_learners_lab_it_starts_afresh():
     assert not at.exception, at.exception
     assert "not started" in at.radio(key="lab_step_lab-prepare-hosts").options[0]
     assert not saved_state("lab-prepare-hosts").Hosts[0].VirtualMachineMigrationEnabled
+
+
+def test_unreachable_real_hosts_are_named_on_the_lab_page(tmp_path, monkeypatch):
+    from tests.support import free_port
+
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(f"HV1: {{url: 'http://127.0.0.1:{free_port()}/wsman', transport: basic, "
+                       "username_env: U, password_env: P}\n", encoding="utf-8")
+    at = use_real_hosts(app(), targets, "x")
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert "could not be read — HostUnreachableError: HV1" in at.error[-1].value
