@@ -6,7 +6,6 @@ import base64
 import gc
 import hashlib
 import http.client
-import threading
 import time
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor

@@ -17,7 +17,8 @@ SHELL = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell"
 VALID = [
     envelope(ACTIONS["Create"], extra_header="<w:OperationTimeout>PT20S</w:OperationTimeout>",
              body="<rsp:Shell><rsp:InputStreams>stdin</rsp:InputStreams></rsp:Shell>"),
-    envelope(ACTIONS["Command"], shell_id="11111111-2222", extra_header="<w:OperationTimeout>PT20S</w:OperationTimeout>",
+    envelope(ACTIONS["Command"], shell_id="11111111-2222",
+             extra_header="<w:OperationTimeout>PT20S</w:OperationTimeout>",
              body="<rsp:CommandLine><rsp:Command>powershell -encodedcommand ZQBjAGgAbwA=</rsp:Command>"
                   "<rsp:Arguments>-NoProfile</rsp:Arguments></rsp:CommandLine>"),
     envelope(ACTIONS["Receive"], shell_id="11111111-2222",
