@@ -54,13 +54,18 @@ def roster(cat) -> list[dict]:
 
 
 def _chosen(answer: dict | None) -> list[str]:
-    """The option ids an answer picked (single/multiple/order); other types have no options to count."""
+    """What an answer picked, as countable labels: option ids (single, multiple, order), ``left→right`` pairs
+    (match) and ``blank:option`` (dropdown); a typed command has no options."""
     if not answer:
         return []
     if "choice" in answer:
         return [answer["choice"]]
+    if isinstance(answer.get("pairs"), dict):
+        return [f"{left}→{right}" for left, right in answer["pairs"].items()]
     picked = answer.get("choices", answer.get("steps"))
-    return list(picked) if isinstance(picked, list) else []  # a dropdown's choices are a dict of blanks
+    if isinstance(picked, dict):
+        return [f"{blank}:{option}" for blank, option in picked.items()]
+    return list(picked) if isinstance(picked, list) else []
 
 
 def item_stats(cat) -> list[dict]:

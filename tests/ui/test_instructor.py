@@ -61,3 +61,14 @@ def test_an_instructor_can_promote_a_learner():
     at.selectbox(key="inst_learner").set_value("pupil").run()
     at.button(key="inst_promote").click().run()
     assert store.learner("pupil").role == "instructor"
+
+
+def test_match_and_dropdown_answers_count_their_pairs_and_blanks():
+    store = Store.open()
+    pupil = store.learner("pupil")
+    store.learner("teacher")
+    store.set_role("teacher", "instructor")
+    store.record_answer(pupil.id, "m", {"type": "match", "pairs": {"l1": "r2"}}, score=0, correct=False)
+    store.record_answer(pupil.id, "d", {"type": "dropdown", "choices": {"b1": "o3"}}, score=1, correct=True)
+    items = app(page=PAGE, learner="teacher").dataframe[1].value.set_index("item")
+    assert items.loc["m", "options chosen"] == "l1→r2: 1" and items.loc["d", "options chosen"] == "b1:o3: 1"
