@@ -240,9 +240,12 @@ class _Tokenizer(TokenScanner):
     def _type_stands_alone(self, pos: int) -> bool:
         """After ``[type]``: does nothing castable follow (a closer, a separator, a pipe, a binary operator)?"""
         src = self.src
-        while pos < self.n and src[pos] in " \t":
-            pos += 1
-        if pos >= self.n or src[pos] in ")}];|\r\n":
+        while pos < self.n and (src[pos] in " \t" or src.startswith("<#", pos)):
+            end = src.find("#>", pos + 2) if src[pos] == "<" else pos
+            if end < 0:
+                return True  # let the scanner report the unterminated comment
+            pos = end + 2 if src[pos] == "<" else pos + 1
+        if pos >= self.n or src[pos] in ")}];|#\r\n":
             return True
         if src[pos] in DASHES:
             m = WORD.match(src, pos + 1)

@@ -168,3 +168,7 @@ def test_int_parse(run):
     assert e.message == 'Exception calling "Parse" with "1" argument(s): "Input string was not in a correct format."'
     assert e.fqid == "FormatException"
     assert e.category_info == "NotSpecified: (:) [], MethodInvocationException"
+
+
+def test_type_literal_before_comments(run):
+    assert out(run, "'a' -is [string] # comment\n$t = [int] <# c #>; $t.Name; [int] <# c #> '5'") == [True, "Int32", 5]
