@@ -1,8 +1,8 @@
 """Migrations on the lab page: progress of running jobs on the simulated clock, and what each finished move did.
 
 The emulated lab's clock only moves when asked. While jobs run, a fragment reruns every second and advances the
-clock by the real time elapsed since its last tick × :data:`SPEEDUP` (a minute-long storage move takes seconds);
-"Finish now" runs the clock until every job is done. When the last job ends the whole page reruns, so the
+clock by the real time elapsed since its last tick × the chosen speed-up (:data:`SPEEDUPS`; at × 5 a minute-long
+storage move takes twelve seconds); "Finish now" runs the clock until every job is done. When the last job ends the whole page reruns, so the
 diagram and the step's check see the finished move. A finished move shows its pre-copy passes (MB per pass)
 with total time, data sent and downtime; once the learner has done both a live and a quick migration the two
 latest are compared side by side.
@@ -15,11 +15,17 @@ import streamlit as st
 
 from ui import lab_session
 
-#: Simulated seconds per real second while jobs run.
-SPEEDUP = 5.0
+#: Simulated seconds per real second the learner can choose while jobs run, and the default.
+SPEEDUPS = (1, 5, 20, 60)
+DEFAULT_SPEEDUP = 5
 #: Job states that still move.
 ACTIVE = ("Queued", "Running")
 MB = 1024 * 1024
+
+
+def _speed() -> int:
+    """The chosen speed-up (a segmented control can be cleared: then the default)."""
+    return st.session_state.get("jobs_speed") or DEFAULT_SPEEDUP
 
 
 def _tick_key(lab_id: str) -> str:
@@ -32,7 +38,7 @@ def advance(lab_id: str, hv_lab) -> None:
     last = st.session_state.get(_tick_key(lab_id))
     st.session_state[_tick_key(lab_id)] = now
     if last is not None:
-        hv_lab.advance((now - last) * SPEEDUP)
+        hv_lab.advance((now - last) * _speed())
         lab_session.save(lab_id)
 
 
@@ -51,6 +57,8 @@ def running(lab_id: str) -> None:
     if hv_lab is None or not any(j.state in ACTIVE for j in hv_lab.jobs()):
         st.session_state.pop(_tick_key(lab_id), None)
         return
+    st.segmented_control("Simulated speed", SPEEDUPS, default=DEFAULT_SPEEDUP, key="jobs_speed",
+                         format_func=lambda n: f"× {n}", help="Simulated seconds per real second.")
     _progress(lab_id)
 
 
@@ -63,7 +71,7 @@ def _progress(lab_id: str) -> None:
     if not jobs:
         st.session_state.pop(_tick_key(lab_id), None)
         st.rerun(scope="app")
-    st.markdown(f"**Migrations in progress** — simulated clock {hv_lab.now:.1f} s (× {SPEEDUP:g})")
+    st.markdown(f"**Migrations in progress** — simulated clock {hv_lab.now:.1f} s (× {_speed()})")
     for job in jobs:
         st.progress(min(1.0, job.PercentComplete / 100),
                     text=f"{job.Kind} move of {job.VMName}: {job.Source} → {job.Destination} · {job.State} · "

@@ -410,3 +410,14 @@ def test_unreachable_real_hosts_are_named_on_the_lab_page(tmp_path, monkeypatch)
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     assert "could not be read — HostUnreachableError: HV1" in at.error[-1].value
+
+
+def test_the_simulated_clock_moves_by_real_time_times_the_chosen_speed(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr("ui.lab_jobs.time.monotonic", lambda: now[0])
+    at = on_lab("lab-move-options", "storage-all")
+    console(at, "Move-VMStorage -VMName VM4 -DestinationStoragePath 'E:\\VMs\\VM4' -AsJob")
+    at.segmented_control(key="jobs_speed").set_value(20).run()
+    now[0] += 2.0
+    at.run()
+    assert "simulated clock 40.0 s (× 20)" in text(at)
