@@ -410,7 +410,7 @@ class Interpreter:
                 return call_static(node.target.type_name, name, args)
             return call_method(target, name, args, lambda block, a: self._invoke_value(block, a))
         except OpError as e:
-            raise self._op_error(e, node) from None
+            raise self._op_error(e, node.target if e.error_id == "TypeNotFound" else node) from None
         except ConversionError as e:
             raise runtime_error(e.message, e.error_id, self.extent(node), category="InvalidArgument") from None
 

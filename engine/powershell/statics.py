@@ -308,12 +308,9 @@ def is_type(value: Any, right: Any) -> bool:
 def as_type(value: Any, right: Any) -> Any:
     """``value -as [type]``: the converted value, or $null when it does not convert."""
     target = _target(right)
-    full = target.full_name
-    if full in ("System.Void",):
+    if target.full_name == "System.Void":
         return None
-    if known_type(target.name) is None and resolve_type(target.name) is None:
-        return value if is_type(value, target) else None
-    if known_type(target.name) is None:  # a static-only type such as [math]
+    if known_type(target.name) is None:  # the lab's object types, [math]: no conversion, only a type test
         return value if is_type(value, target) else None
     try:
         return cast(value, target.name)

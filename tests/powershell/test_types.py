@@ -172,3 +172,9 @@ def test_int_parse(run):
 
 def test_type_literal_before_comments(run):
     assert out(run, "'a' -is [string] # comment\n$t = [int] <# c #>; $t.Name; [int] <# c #> '5'") == [True, "Int32", 5]
+
+
+def test_unknown_type_in_a_static_call_points_at_the_type(run):
+    result = run("[Foo]::Bar(1)")
+    assert result.errors[0].fqid == "TypeNotFound"
+    assert "+ [Foo]::Bar(1)\n+ ~~~~~\n" in result.text
