@@ -1,20 +1,20 @@
 """How costs grow with the size of what is measured (issue 10).
 
 - Content validation (``load_catalog``: parse, validate, cross-check) of the bank at 1×, 10× and 100× (100× only
-  in a full run: it takes about a minute per validation). The larger
-  banks are generated in a temporary content root: the shipped exam, scenarios, labs and topologies once, and
-  every question file cloned N-1 more times with renamed ids (``<id>-x<k>``) and varied stems (a "Variant k"
-  prefix), so the clones validate cleanly — the duplicate-stem and duplicate-id checks would otherwise report
-  thousands of problems, which is not the normal path. The 1× root is a copy too, so that every size reads the
-  same disk. Each entry carries ``per_question_us`` and ``x_vs_1x`` (p50 / p50 of 1×): linear growth keeps
-  per_question_us flat.
+  in a full run: 25-60 s per validation on a shared 2-core machine). The larger banks are generated in a temporary
+  content root: the shipped exam, scenarios, labs and topologies once, and every question file cloned N-1 more
+  times with renamed ids (``<id>-x<k>``) and varied stems (a "Variant k -" prefix), so the clones validate
+  cleanly (``problems`` is 0) — the duplicate-stem and duplicate-id checks would otherwise report thousands of
+  problems, which is not the normal path. The 1× root is a copy too, so that every size reads the same disk.
+  Each entry carries ``per_question_us``: linear growth keeps it flat.
 - The emulator (bench_hyperv's generated lab: 10 hosts, VMs round-robin) at 10, 100 and 1,000 VMs: a clustered
   live migration with its rule checks, and a snapshot of the whole lab.
 - The WinRM emulator with 1, 10 and 50 learners at once, each its own user on their own lab (bench_winrm's
   load): run_ps/s over 1-second windows and the p95 latency. Server and clients share one process (and its GIL),
   so the figures are a floor for a server on its own.
 
-Entries are named ``growth: <what> @ <size>`` so the growth reads down the table.
+Entries are named ``growth: <what> @ <size>`` so the growth reads down the table; each carries
+``ratio_vs_baseline``, its p50 over the p50 of the smallest size (named in ``baseline``).
 """
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def _emulator(quick: bool) -> list[dict]:
     for vms in (10, 100, 1000):
         lab = Lab.from_topology(topology(clustered=True, vms_count=vms))
         move = _shuttle(lab, lambda vm, dest: lab.move_cluster_vm_role(vm, dest), vms_count=vms)
-        # Enough samples for a steady p95 at every size, within a few seconds at 1,000 VMs (a snapshot ~15-50 ms).
+        # Enough samples for a steady p95 at every size, within a few seconds at 1,000 VMs (a snapshot 10-50 ms).
         snapshots = {10: 300, 100: 200, 1000: 60}[vms] // (10 if quick else 1)
         # The snapshot first, on the fresh lab: every migration leaves a job that later snapshots would list.
         for what, fn, repeat in (
