@@ -242,3 +242,31 @@ def test_parse_cache_is_bounded_by_count_and_total_length(monkeypatch):
         assert parser.parse_cache_info().chars <= 40
     finally:
         parser.clear_parse_cache()
+
+
+def test_ast_holds_no_mutable_containers():
+    """The parse cache shares trees between runs: nodes must stay frozen and hold only tuples and scalars."""
+    import dataclasses
+    from engine.backends.winrm_snapshot import gather_script
+    from engine.powershell.parser import _parse
+    script = gather_script(["HV1"]) + (
+        "\n$h = @{a = 1; 'b c' = @(1, 2)}; foreach ($i in 1..2) { if ($i -is [int]) { \"$i $($h.a)\" } else { $i } }"
+        "\ntry { [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('x')) } catch [System.Exception] { $_ } "
+        "finally { $o.\"$n\"; $o.'x y'.Trim() }; for ($i = 0; $i -lt 2; $i++) { Get-Thing -Name:$i @splat | % { $_ } }")
+    seen = 0
+
+    def walk(value):
+        nonlocal seen
+        assert not isinstance(value, (list, dict, set, bytearray)), value
+        if dataclasses.is_dataclass(value):
+            assert type(value).__dataclass_params__.frozen, type(value)
+            seen += 1
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name))
+        elif isinstance(value, tuple):
+            for item in value:
+                walk(item)
+        else:
+            assert value is None or isinstance(value, (str, int, float, bool)), type(value)
+    walk(_parse(script))
+    assert seen > 300
