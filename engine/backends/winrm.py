@@ -327,6 +327,8 @@ def _map_error(host: str, target: Target, exc: Exception) -> Exception:
         return TimedOutError(host, f"no answer from {where} within read_timeout_s={target.read_timeout_s} s")
     if isinstance(exc, requests.exceptions.ConnectionError):
         return HostUnreachableError(host, f"cannot connect to {where}: {_connection_cause(exc)}")
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return ProtocolError(host, f"the answer from {where} was cut short (the connection closed mid-response)")
     if isinstance(exc, winrm.exceptions.InvalidCredentialsError):
         return CredentialsRejectedError(host, f"the credentials from {target.username_env}/{target.password_env} "
                                         f"were rejected by {where} (transport {target.transport})")
@@ -362,6 +364,8 @@ def _connection_cause(exc: Exception) -> str:
         return "connection refused (is WinRM listening on that port? on Windows: winrm quickconfig)"
     if "reset" in text.lower():
         return "the connection was reset"
+    if "RemoteDisconnected" in text or "Connection aborted" in text:
+        return "the host closed the connection without answering"
     return text
 
 

@@ -60,6 +60,9 @@ class _HostServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], *, lab_host: str, users: Users, service: WSManService,
                  limits: Limits, tls: ssl.SSLContext | None) -> None:
+        # socketserver listens with a backlog of 5; pywinrm opens a connection per run_ps, so a classroom's
+        # simultaneous connects would be reset by the kernel. Queue as many as may be served at once.
+        self.request_queue_size = limits.max_connections
         super().__init__(address, _Handler)
         self.lab_host = lab_host
         self.users = users
