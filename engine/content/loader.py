@@ -14,6 +14,7 @@ Per-file validation (pydantic) comes first, then cross-file rules: unique ids, o
 from __future__ import annotations
 
 import difflib
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,7 +177,19 @@ def _reindex(path: str, index: int) -> str:
 
 def load_catalog(root: Path | str = REPO_ROOT) -> Catalog:
     """Load and validate every content file under ``root``; never raises for bad content."""
-    root = Path(root)
+    # The YAML nodes and models built here form no reference cycles, but their sheer number triggers full
+    # garbage collections that rescan everything loaded so far: loading cost grew with files x bank size
+    # (184x the time at 100x the bank). Pausing the collector keeps it linear.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_catalog(Path(root))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_catalog(root: Path) -> Catalog:
     problems: list[Problem] = []
     exam = None
     found: dict[str, list[Located]] = {"questions": [], "scenarios": [], "lab": [], "topology": []}
