@@ -16,6 +16,12 @@ LAB = "lab-cluster-moves"
 LEARNER = "lab-learner"
 
 
+@pytest.fixture(autouse=True)
+def patient(page):
+    """A lab action reruns a whole lab page; on a loaded CI machine that can take longer than the default."""
+    page.set_default_timeout(45000)
+
+
 def shot(page, name: str, height: int = 2200) -> None:
     """A tall screenshot once the widgets have loaded (Streamlit scrolls inside its own container)."""
     size = page.viewport_size
