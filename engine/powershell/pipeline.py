@@ -96,7 +96,7 @@ class CommandContext:
             return error
         common = dict(activity=proc.cmdlet.name, invocation_name=proc.invocation_name, extent=proc.extent)
         if isinstance(error, LabError):
-            return ErrorRecord(message=error.message, fqid=f"{error.error_code},{proc.cmdlet.command_class}",
+            return ErrorRecord(message=error.message, fqid=",".join(filter(None, (error.error_code, proc.cmdlet.command_class))),
                                category=error.category, reason=error.exception_type, target_name=error.target,
                                target_type=error.details.get("target_type", "String") if error.target else "",
                                target_object=error.target or None, lab_error=error, **common)

@@ -13,10 +13,8 @@ Also shared by the Hyper-V binding modules: the cmdlet factory (:func:`hyperv_cm
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import fnmatch
-import functools
 from typing import Any, Callable, TypeVar
 
 from engine.backends.emulated.context import attempt, caller_of, lab_of, names
@@ -48,43 +46,7 @@ T = TypeVar("T")
 def hyperv_cmdlet(name: str, implementation: Any, parameters: list[Param], **kw: Any) -> Cmdlet:
     """A Hyper-V module cmdlet whose .NET class follows the module's naming (Move-VM → MoveVMCommand)."""
     command_class = f"{HV}Commands.{name.replace('-', '')}Command"
-    if not isinstance(implementation, type):
-        implementation = _hyperv_records(implementation)
     return Cmdlet(name, command_class, implementation, parameters, module=MODULE, **kw)
-
-
-class _HyperVContext:
-    """A command's context with the Hyper-V module's error-record rule: a LabError without an error code (its
-    catalogue entry's ``error_code`` is empty) has the cmdlet class alone as FullyQualifiedErrorId, as Import-VM's
-    configuration errors print. Everything else is the command's own context."""
-
-    def __init__(self, ctx: Any) -> None:
-        object.__setattr__(self, "_ctx", ctx)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._ctx, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._ctx, name, value)
-
-    def error_record(self, error: Any, **details: Any) -> Any:
-        record = self._ctx.error_record(error, **details)
-        if isinstance(error, LabError) and not error.error_code:
-            record = dataclasses.replace(record, fqid=record.fqid.split(",", 1)[-1])
-        return record
-
-    def write_error(self, error: Any, **details: Any) -> None:
-        self._ctx.write_error(self.error_record(error, **details))
-
-    def throw(self, error: Any, **details: Any) -> Any:
-        self._ctx.throw(self.error_record(error, **details))
-
-
-def _hyperv_records(implementation: Callable[[Any, dict], None]) -> Callable[[Any, dict], None]:
-    @functools.wraps(implementation)
-    def run(ctx, params: dict) -> None:
-        return implementation(_HyperVContext(ctx), params)
-    return run
 
 
 def _typed(props: list[tuple[str, Any]], type_name: str, ref: Any) -> PSObject:
