@@ -54,10 +54,13 @@ st.caption(f"{lab.summary} · about {lab.estimated_minutes} minutes")
 
 work, side = st.columns([3, 2], gap="large")
 with work:
-    step = steps_list(lab_id, session, STATUS_ICONS)
-    step_panel(lab_id, session, step)
+    # The step's panel grows and shrinks (hints, outcomes); inside one container it cannot move the tabs below,
+    # so a Check does not send the learner back to the first tab.
+    with st.container():
+        step = steps_list(lab_id, session, STATUS_ICONS)
+        step_panel(lab_id, session, step)
     tabs = st.tabs(["PowerShell", "Hyper-V Settings", "Move wizard", "VM settings", "Export / Import",
-                    "Failover Cluster Manager", "AD: Delegation"])
+                    "Failover Cluster Manager", "AD: Delegation"], key="lab_tabs")
     backend = lab_session.backend(lab_id)
     try:
         state = backend.snapshot()

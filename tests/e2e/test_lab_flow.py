@@ -105,6 +105,7 @@ def test_do_the_cluster_moves_lab(page, app_url, app_data):
     click(page, "gui_fc_move_ok")
     body = check(page)
     assert "every check passed" in body
+    assert page.get_by_role("tab", name="Failover Cluster Manager").get_attribute("aria-selected") == "true"
     shot(page, "lab-done")
     assert "Live vs quick migration" in body
 
