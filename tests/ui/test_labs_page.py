@@ -421,3 +421,12 @@ def test_the_simulated_clock_moves_by_real_time_times_the_chosen_speed(monkeypat
     now[0] += 2.0
     at.run()
     assert "simulated clock 40.0 s (× 20)" in text(at)
+
+
+def test_the_lab_picker_filters_by_objective_and_skill():
+    at = app(page=PAGE)
+    assert len(at.selectbox(key="lab_pick").options) == len(CATALOG.labs)
+    at.selectbox(key="lab_skill").set_value("1.4.storage-migration").run()
+    wanted = sorted(CATALOG.lab(i).title for i in CATALOG.labs if "1.4.storage-migration" in CATALOG.lab(i).skills)
+    assert sorted(at.selectbox(key="lab_pick").options) == wanted
+    assert len(at.dataframe[0].value) == len(wanted)
