@@ -8,6 +8,15 @@
 - Start-Sleep advances the lab's simulated clock, so running migrations progress.
 - Test-Path and Get-ChildItem look at the lab's file model from the console's computer.
 - ``klist`` and ``hostname`` are external programs: they print what the real ones print (klist changes nothing).
+- Get-WmiObject / Get-CimInstance know Win32_Processor (Manufacturer GenuineIntel/AuthenticAMD from the host's CPU
+  vendor, Name its model: what ``LabState`` shows as Host.Processor) and Win32_OperatingSystem (Version 6.2.9200
+  / 6.3.9600); any other class is Windows' "Invalid class" error.
+- Get-NetIPAddress shows each enabled adapter's IPv4 address (the topology's ``ip``, CIDR split into IPAddress
+  and PrefixLength), its IPv6 link-local address, and the loopback addresses.
+- Get-SmbShare / Get-SmbShareAccess answer, like Windows, for one computer: the console's own (or -CimSession's).
+  A lab host shares only its special shares (ADMIN$, IPC$, one X$ per volume); the lab's file shares (FS1's VMs)
+  live on their file server, which answers through ``-CimSession FS1`` although it is not a Hyper-V host of the
+  lab. Access entries are the share's allowed accounts (Allow, Full), written as the lab writes them (``HV1$``).
 """
 from __future__ import annotations
 
@@ -234,6 +243,217 @@ def hostname(ctx, params: dict) -> None:
     ctx.write_output(caller_of(ctx).computer or env.get("COMPUTERNAME", "localhost"))
 
 
+# --- WMI / CIM: Win32_Processor and Win32_OperatingSystem -------------------------------------------------------
+WMI_NS = "root\\cimv2"
+_OS_VERSION = {"WindowsServer2012": ("6.2.9200", "Microsoft Windows Server 2012 Datacenter"),
+               "WindowsServer2012R2": ("6.3.9600", "Microsoft Windows Server 2012 R2 Datacenter")}
+
+
+def _wmi_types(cls: str, cim: bool) -> tuple[str, ...]:
+    if cim:
+        return (f"{_CIM}#root/cimv2/{cls}", _CIM)
+    return (f"System.Management.ManagementObject#root\\cimv2\\{cls}", "System.Management.ManagementObject")
+
+
+def _clock_mhz(model: str) -> int:
+    """The rated clock a model name states (``… @ 2.40GHz`` → 2400), else 0."""
+    at = model.rsplit("@", 1)[-1].strip().lower() if "@" in model else ""
+    try:
+        return int(round(float(at.removesuffix("ghz")) * 1000)) if at.endswith("ghz") else 0
+    except ValueError:
+        return 0
+
+
+def _wmi_objects(ctx, host: str, cls: str, cim: bool, session: str | None) -> list[PSObject] | None:
+    """The instances of ``cls`` on ``host``; None when the class is not one the lab models."""
+    h = lab_of(ctx).world.host(host)
+    computer = session if cim else h.name
+    if cls.lower() == "win32_processor":
+        intel = h.cpu_vendor == "Intel"
+        props = [("Caption", ("Intel64" if intel else "AMD64") + " Family"), ("DeviceID", "CPU0"),
+                 ("Manufacturer", "GenuineIntel" if intel else "AuthenticAMD"),
+                 ("MaxClockSpeed", _clock_mhz(h.cpu_model)), ("Name", h.cpu_model),
+                 ("NumberOfLogicalProcessors", h.logical_processors), ("SocketDesignation", "CPU0"),
+                 ("SystemName", h.name)]
+        types = _wmi_types("Win32_Processor", cim)
+    elif cls.lower() == "win32_operatingsystem":
+        version, caption = _OS_VERSION.get(h.os, ("6.3.9600", f"Microsoft Windows {h.os}"))
+        props = [("SystemDirectory", "C:\\Windows\\system32"), ("Organization", ""),
+                 ("BuildNumber", version.rsplit(".", 1)[1]), ("RegisteredUser", "Windows User"),
+                 ("SerialNumber", "00252-70000-00000-AA535"), ("Version", version), ("Caption", caption),
+                 ("CSName", h.name)]
+        types = _wmi_types("Win32_OperatingSystem", cim)
+    else:
+        return None
+    tail = [("PSComputerName", computer)] if cim else [("__SERVER", h.name), ("PSComputerName", h.name)]
+    return [PSObject(props + tail, types)]
+
+
+def _wmi(ctx, params: dict, cim: bool) -> None:
+    cls = params["ClassName" if cim else "Class"]
+    for session in _computers(params.get("ComputerName")):
+        state = _host_state(ctx, session)
+        if state is None:
+            continue
+        found = _wmi_objects(ctx, state.Name, cls, cim, session)
+        if found is None:
+            if cim:
+                ctx.write_error("Invalid class ", error_id="HRESULT 0x80041010", category="MetadataError",
+                                reason="CimException", target=f"{WMI_NS}:{cls}")
+            else:
+                ctx.write_error(f'Invalid class "{cls}"', error_id="GetWMIManagementException",
+                                category="InvalidType", reason="ManagementException")
+            continue
+        ctx.write_output(found, enumerate=True)
+
+
+def get_cim_instance(ctx, params: dict) -> None:
+    _wmi(ctx, params, True)
+
+
+def get_wmi_object(ctx, params: dict) -> None:
+    _wmi(ctx, params, False)
+
+
+# --- Get-NetIPAddress -----------------------------------------------------------------------------------------
+NET_IP = (f"{_CIM}#ROOT/StandardCimv2/MSFT_NetIPAddress", f"{_CIM}#ROOT/StandardCimv2/CIM_IPProtocolEndpoint",
+          _CIM)
+_LOOPBACK = "Loopback Pseudo-Interface 1"
+
+
+def _ip_object(session, alias, index, address, prefix, family, prefix_origin, suffix_origin) -> PSObject:
+    return PSObject([("IPAddress", address), ("InterfaceIndex", index), ("InterfaceAlias", alias),
+                     ("AddressFamily", family), ("Type", "Unicast"), ("PrefixLength", prefix),
+                     ("PrefixOrigin", prefix_origin), ("SuffixOrigin", suffix_origin), ("AddressState", "Preferred"),
+                     ("ValidLifetime", "Infinite ([TimeSpan]::MaxValue)"),
+                     ("PreferredLifetime", "Infinite ([TimeSpan]::MaxValue)"), ("SkipAsSource", False),
+                     ("PolicyStore", "ActiveStore"), ("PSComputerName", session)], NET_IP)
+
+
+def _ip_objects(state, session: str | None) -> list[PSObject]:
+    """A host's addresses as Windows lists them: IPv6 first (link-local per enabled adapter, then ::1), then IPv4.
+    A disabled adapter has no address bound."""
+    v6, v4 = [], []
+    for index, nic in enumerate(state.NetAdapters):
+        if nic.Status == "Disabled":
+            continue
+        mac = adapter_object(state.Name, session, index, nic)["MacAddress"].split("-")
+        link = f"fe80::215:5dff:fe{mac[3].lower()}:{mac[4].lower()}{mac[5].lower()}%{12 + index}"
+        v6.append(_ip_object(session, nic.Name, 12 + index, link, 64, "IPv6", "WellKnown", "Link"))
+        if nic.IPAddress:
+            address, _, prefix = nic.IPAddress.partition("/")
+            v4.append(_ip_object(session, nic.Name, 12 + index, address, int(prefix or 32), "IPv4", "Manual",
+                                 "Manual"))
+    v6.append(_ip_object(session, _LOOPBACK, 1, "::1", 128, "IPv6", "WellKnown", "WellKnown"))
+    v4.append(_ip_object(session, _LOOPBACK, 1, "127.0.0.1", 8, "IPv4", "WellKnown", "WellKnown"))
+    return v6 + v4
+
+
+def get_net_ip_address(ctx, params: dict) -> None:
+    family = params.get("AddressFamily")
+    for session in _computers(params.get("CimSession")):
+        state = _host_state(ctx, session)
+        if state is None:
+            continue
+        found = [a for a in _ip_objects(state, session) if family is None or a["AddressFamily"] == str(family)]
+        for pattern in names(params.get("InterfaceAlias")) or ["*"]:
+            matched = [a for a in found if fnmatch.fnmatchcase(a["InterfaceAlias"].lower(), pattern.lower())]
+            if matched:
+                ctx.write_output(matched, enumerate=True)
+            elif not any(c in pattern for c in "*?["):
+                ctx.write_error(f"No MSFT_NetIPAddress objects found with property 'InterfaceAlias' equal to "
+                                f"'{pattern}'.  Verify the value of the property and retry.",
+                                error_id="CmdletizationQuery_NotFound_InterfaceAlias", category="ObjectNotFound",
+                                reason="CimJobException", target=pattern)
+
+
+# --- SMB shares -----------------------------------------------------------------------------------------------
+SMB_SHARE = (f"{_CIM}#ROOT/Microsoft/Windows/SMB/MSFT_SmbShare", _CIM)
+SMB_ACCESS = (f"{_CIM}#ROOT/Microsoft/Windows/SMB/MSFT_SmbShareAccessControlEntry", _CIM)
+
+
+def _server_of(path: str) -> str:
+    return path.lstrip("\\").split("\\", 1)[0]
+
+
+def _file_server(ctx, session: str | None) -> str | None:
+    """The computer a share cmdlet asks: a lab host (checked like Get-NetAdapter's) or the lab's file server."""
+    if session is not None and any(_server_of(s.path).lower() == session.lower()
+                                   for s in lab_of(ctx).world.smb_shares):
+        return next(_server_of(s.path) for s in lab_of(ctx).world.smb_shares
+                    if _server_of(s.path).lower() == session.lower())
+    state = _host_state(ctx, session)
+    return None if state is None else state.Name
+
+
+def _share_objects(ctx, server: str, session: str | None) -> list[PSObject]:
+    """The server's shares: the special ones of a lab host, then the lab's shares on that server."""
+    lab = lab_of(ctx)
+    shares: list[tuple[str, str, str, bool, list[str]]] = []
+    host = next((h for h in lab.world.hosts if h.name.lower() == server.lower()), None)
+    if host is not None:
+        shares.append(("ADMIN$", "C:\\Windows", "Remote Admin", True, []))
+        shares += [(f"{v.rstrip(':')}$", f"{v}\\", "Default share", True, []) for v in host.volumes]
+        shares.append(("IPC$", "", "Remote IPC", True, []))
+    for share in sorted(lab.world.smb_shares, key=lambda s: s.path.lower()):
+        if _server_of(share.path).lower() == server.lower():
+            name = share.path.rstrip("\\").rsplit("\\", 1)[1]
+            shares.append((name, f"C:\\Shares\\{name}", "", False, list(share.allowed)))
+    return [PSObject([("Name", name), ("ScopeName", "*"), ("Path", path), ("Description", description),
+                      ("Special", special), ("ShareType", "FileSystemDirectory"), ("ShareState", "Online"),
+                      ("PSComputerName", session)], SMB_SHARE, ref=(server, session, allowed))
+            for name, path, description, special, allowed in sorted(shares, key=lambda s: s[0].lower())]
+
+
+def _shares(ctx, session: str | None) -> list[PSObject] | None:
+    server = _file_server(ctx, session)
+    return None if server is None else _share_objects(ctx, server, session)
+
+
+def _share_not_found(ctx, name: str) -> None:
+    ctx.write_error(f"No MSFT_SmbShare objects found with property 'Name' equal to '{name}'.  Verify the value of "
+                    "the property and retry.", error_id="CmdletizationQuery_NotFound_Name", category="ObjectNotFound",
+                    reason="CimJobException", target=name)
+
+
+def _select_shares(ctx, shares: list[PSObject], patterns: list[str]) -> list[PSObject]:
+    out = []
+    for pattern in patterns or ["*"]:
+        found = [s for s in shares if fnmatch.fnmatchcase(s["Name"].lower(), pattern.lower())]
+        if not found and not any(c in pattern for c in "*?["):
+            _share_not_found(ctx, pattern)
+        out += [s for s in found if s not in out]
+    return out
+
+
+def get_smb_share(ctx, params: dict) -> None:
+    special = [bool(v) for v in names(params.get("Special"))] if params.get("Special") is not None else None
+    for session in _computers(params.get("CimSession")):
+        shares = _shares(ctx, session)
+        if shares is None:
+            continue
+        if special is not None:
+            shares = [s for s in shares if s["Special"] in special]
+        ctx.write_output(_select_shares(ctx, shares, names(params.get("Name"))), enumerate=True)
+
+
+def _access_objects(share: PSObject) -> list[PSObject]:
+    server, session, allowed = share.ref
+    return [PSObject([("Name", share["Name"]), ("ScopeName", "*"), ("AccountName", account),
+                      ("AccessControlType", "Allow"), ("AccessRight", "Full"), ("PSComputerName", session)],
+                     SMB_ACCESS) for account in allowed]
+
+
+def get_smb_share_access(ctx, params: dict) -> None:
+    shares = list(names(params.get("InputObject")))
+    for session in _computers(params.get("CimSession")) if not shares else []:
+        found = _shares(ctx, session)
+        if found is not None:
+            shares += _select_shares(ctx, found, names(params.get("Name")))
+    for share in shares:
+        ctx.write_output(_access_objects(share), enumerate=True)
+
+
 # --- registration ---------------------------------------------------------------------------------------------
 # The lab's adapters are all physical and visible, so -IncludeHidden and -Physical are accepted for parity and
 # change nothing; so is Get-ChildItem -Force (the lab has no hidden files).
@@ -318,10 +538,60 @@ def register(registry: Registry) -> None:
                       "kcd_cache | get | add_bind | query_bind | purge_bind]"),
         Cmdlet("hostname", "hostname", hostname, module="", synopsis="Prints the name of this computer "
                "(hostname.exe).", syntax="hostname"),
+        Cmdlet("Get-CimInstance", "Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand",
+               get_cim_instance,
+               [Param("ClassName", "string", mandatory=True, position=0),
+                Param("ComputerName", "string[]", pipeline_by_name=True, aliases=["CN", "ServerName"])],
+               module="CimCmdlets", aliases=["gcim"],
+               synopsis="Gets the instances of a CIM class (the lab has Win32_Processor and Win32_OperatingSystem).",
+               syntax="Get-CimInstance [-ClassName] <String> [-ComputerName <String[]>]"),
+        Cmdlet("Get-WmiObject", f"{_PS}.GetWmiObjectCommand", get_wmi_object,
+               [Param("Class", "string", mandatory=True, position=0, aliases=["ClassName"]),
+                Param("ComputerName", "string[]", aliases=["Cn"])],
+               module="Microsoft.PowerShell.Management", aliases=["gwmi"],
+               synopsis="Gets the instances of a WMI class (the lab has Win32_Processor and Win32_OperatingSystem).",
+               syntax="Get-WmiObject [-Class] <String> [-ComputerName <String[]>]"),
+        Cmdlet("Get-NetIPAddress", "Get-NetIPAddress", get_net_ip_address,
+               [Param("IPAddress", "string[]", position=0),
+                Param("InterfaceAlias", "string[]", aliases=["ifAlias"]),
+                Param("AddressFamily", "enum", values=("IPv4", "IPv6"), type_name="AddressFamily",
+                      aliases=["Family"]),
+                Param("CimSession", "object[]")],
+               module="NetTCPIP", output_type=NET_IP[0],
+               synopsis="Lists the IP addresses of this computer (or of the computer named by -CimSession).",
+               syntax="Get-NetIPAddress [[-IPAddress] <String[]>] [-InterfaceAlias <String[]>] [-AddressFamily "
+                      "<AddressFamily[]>] [-CimSession <CimSession[]>]"),
+        Cmdlet("Get-SmbShare", "Get-SmbShare", get_smb_share,
+               [Param("Name", "string[]", position=0), Param("Special", "bool[]"), Param("CimSession", "object[]")],
+               module="SmbShare", output_type=SMB_SHARE[0],
+               synopsis="Lists the SMB shares of this computer (or of the computer named by -CimSession).",
+               syntax="Get-SmbShare [[-Name] <String[]>] [-Special <Boolean[]>] [-CimSession <CimSession[]>]"),
+        Cmdlet("Get-SmbShareAccess", "Get-SmbShareAccess", get_smb_share_access,
+               [Param("Name", "string[]", sets=["Query (cdxml)"], mandatory=True, position=0,
+                      pipeline_by_name=True),
+                Param("InputObject", "psobject[]", sets=["InputObject (cdxml)"], mandatory=True, pipeline=True,
+                      type_name=SMB_SHARE[0]),
+                Param("CimSession", "object[]")],
+               default_set="Query (cdxml)", module="SmbShare", output_type=SMB_ACCESS[0],
+               synopsis="Lists who may use an SMB share of this computer (or of the computer named by -CimSession).",
+               syntax="Get-SmbShareAccess [-Name] <String[]> [-CimSession <CimSession[]>]\n"
+                      "Get-SmbShareAccess -InputObject <CimInstance[]> [-CimSession <CimSession[]>]"),
     ):
         registry.register(cmdlet)
     views = registry.views
     views.table(NET_ADAPTER[0], "Name", "InterfaceDescription", "ifIndex", "Status", "MacAddress",
                 Column("LinkSpeed", align="right"))
     views.table(FILE[0], "Mode", Column("Length", align="right"), "Name")
+    views.table(_wmi_types("Win32_Processor", True)[0], "DeviceID", "Name", "Caption",
+                Column("MaxClockSpeed", align="right"), "SocketDesignation", "Manufacturer")
+    views.list(_wmi_types("Win32_Processor", False)[0], "Caption", "DeviceID", "Manufacturer", "MaxClockSpeed",
+               "Name", "SocketDesignation")
+    for cim in (True, False):
+        views.list(_wmi_types("Win32_OperatingSystem", cim)[0], "SystemDirectory", "Organization", "BuildNumber",
+                   "RegisteredUser", "SerialNumber", "Version")
+    views.list(NET_IP[0], "IPAddress", "InterfaceIndex", "InterfaceAlias", "AddressFamily", "Type", "PrefixLength",
+               "PrefixOrigin", "SuffixOrigin", "AddressState", "ValidLifetime", "PreferredLifetime", "SkipAsSource",
+               "PolicyStore")
+    views.table(SMB_SHARE[0], "Name", "ScopeName", "Path", "Description")
+    views.table(SMB_ACCESS[0], "Name", "ScopeName", "AccountName", "AccessControlType", "AccessRight")
     views.table(DIRECTORY[0], "Mode", Column("Length", lambda d: None), "Name")  # folders have no length
