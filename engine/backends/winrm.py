@@ -13,6 +13,9 @@ from the environment variables it names::
       username_env: LAB_USER          # names of environment variables
       password_env: LAB_PASSWORD
     default_host: HV1                 # optional: where WinRMBackend.run goes without host= (else the first host)
+    file_servers: [FS1]               # optional: SMB file servers whose shares snapshot() reads (Get-SmbShare
+                                      # -CimSession from each host: from a WinRM session that second hop needs
+                                      # CredSSP or delegation on real hosts)
 
 ``kerberos`` needs ``pip install pywinrm[kerberos]`` and ``credssp`` needs ``pip install pywinrm[credssp]``
 (neither is a dependency of this project). ``ssl`` is HTTP Basic over HTTPS (port 5986 by default);
@@ -196,6 +199,7 @@ class Targets:
     file: Path
     entries: Mapping[str, Target]
     default_host: str | None = None
+    file_servers: tuple[str, ...] = ()
 
     def name(self, host: str) -> str:
         """The host's name as the targets file spells it (``UnknownTargetError`` when it is not there)."""
@@ -219,7 +223,12 @@ def load_targets(path: Path | str) -> Targets:
     file = str(path)
     entries: dict[str, Target] = {}
     default_line = line_of(data, ("default_host",))
-    default = data.pop("default_host", None)  # the one key that is not a host
+    default = data.pop("default_host", None)  # the two keys that are not hosts
+    servers_line = line_of(data, ("file_servers",))
+    servers = data.pop("file_servers", None) or []
+    if not isinstance(servers, list) or not all(isinstance(s, str) and s for s in servers):
+        problems.append(Problem(file, servers_line, "file_servers", "must be a list of computer names"))
+        servers = []
     for name, value in data.items():
         if isinstance(value, dict) and "password" in value:
             problems.append(Problem(file, line_of(data, (name, "password")), f"{name}.password",
@@ -244,7 +253,7 @@ def load_targets(path: Path | str) -> Targets:
                                 f"'{default}' is not a host of this file (hosts: {', '.join(entries) or 'none'})"))
     if problems:
         raise ContentError(problems)
-    return Targets(path, MappingProxyType(entries), None if default is None else str(default))
+    return Targets(path, MappingProxyType(entries), None if default is None else str(default), tuple(servers))
 
 
 @dataclass(frozen=True)
@@ -418,7 +427,7 @@ class WinRMBackend:
         takes seconds to start PowerShell), merged in targets-file order (see ``winrm_snapshot``). The first
         host's failure, in that order, is raised."""
         hosts = list(self.targets.entries)
-        script = gather_script(hosts)
+        script = gather_script(hosts, self.targets.file_servers)
         with ThreadPoolExecutor(max_workers=len(hosts), thread_name_prefix="winrm-gather") as pool:
             answers = list(pool.map(lambda host: self.transport.run_ps(host, script), hosts))
         parts, notes = [], []

@@ -2,14 +2,18 @@
 
 One ``run_ps`` per host returns that host's part of the lab as one line of compact JSON: its Get-VMHost settings,
 switches, migration networks, physical adapters, VMs (with processor, adapters, disks, checkpoints), and — where
-the module is installed — its failover cluster, the lab hosts' AD computer accounts and its own SMB shares.
+the module is installed — its failover cluster, the lab hosts' AD computer accounts, its own SMB shares and those
+of the targets file's ``file_servers`` (read with ``Get-SmbShare -CimSession``; a lab's shares live on a file
+server such as FS1 that is not a Hyper-V host; from a WinRM session on a real host that second hop needs CredSSP
+or Kerberos delegation, else the server's shares are silently missing).
 :func:`merge` orders everything exactly as ``engine.hyperv.labstate.snapshot`` does, so equal labs give equal
 ``LabState`` objects whichever backend observed them.
 
 Written for Windows PowerShell 4 and for the emulator's PowerShell subset at once:
 
 - keys are one letter and parameters abbreviated, as the script must stay under ``MAX_SCRIPT_CHARS`` (cmd.exe's
-  line limit, reference §5): :data:`BASE_CHARS` = 2,332 plus each quoted host name and a comma (2,355 for four);
+  line limit, reference §5): :data:`BASE_CHARS` = 2,386 plus each quoted host or file server name and a comma
+  (2,411 for four hosts and FS1);
 - enum values go through ``[string]`` (PowerShell 4's ConvertTo-Json writes enums as numbers);
 - every list is built with ``@(…)`` (one object would otherwise be written as an object, not a list), and the
   parser also unwraps PowerShell 3/4's ``{"value": […], "Count": n}`` form of a wrapped array;
@@ -20,7 +24,7 @@ Written for Windows PowerShell 4 and for the emulator's PowerShell subset at onc
   CLIXML progress on stderr, which pywinrm cannot clean into text;
 - a missing module (FailoverClusters, ActiveDirectory, SmbShare, NetTCPIP, WMI) is probed with ``Get-Command``;
   its part is then absent from the JSON and :func:`merge` records a note instead of failing (the emulator has
-  no SmbShare cmdlets, no Get-NetIPAddress and no Get-WmiObject, so those three notes are normal there).
+  all of them but FailoverClusters/ActiveDirectory where the lab has no cluster/domain).
 
 Not observable on real hosts and therefore never gathered: the emulator's job log and simulated clock
 (``LabState.Jobs`` is empty and ``Clock`` is 0). Host ``OperatingSystem`` comes from
@@ -82,17 +86,20 @@ _TEMPLATE = (
     "I=[string]$_.Id}}}})}}}}catch{{}}}}"
     "if(gcm Get-ADComputer -ea $q){{$o.D=@(Get-ADComputer -Filter * -Pr msDS-AllowedToDelegateTo|"
     "?{{@({hosts}) -contains $_.Name}}|%{{@{{N=$_.Name;H=$_.DNSHostName;A=@($_.'msDS-AllowedToDelegateTo')}}}})}}"
-    "if(gcm Get-SmbShare -ea $q){{$o.S=@(Get-SmbShare -Special $false|%{{@{{N=$_.Name;A=@(Get-SmbShareAccess "
-    "$_.Name|?{{[string]$_.AccessControlType -eq 'Allow'}}|%{{$_.AccountName}})}}}})}}"
+    "if(gcm Get-SmbShare -ea $q){{$o.S=@(@(Get-SmbShare -Sp $false)+@({servers}|%{{Get-SmbShare -Sp $false -Ci $_}})|"
+    "%{{@{{C=$_.PSComputerName;N=$_.Name;A=@($_|Get-SmbShareAccess|?{{[string]$_.AccessControlType -eq 'Allow'}}|"
+    "%{{$_.AccountName}})}}}})}}"
     "$j=$o|ConvertTo-Json -Dep 9 -Co;"
     "if($j -match '[^ -~]'){{try{{$j=-join([char[]]$j|%{{if($_ -gt '~'){{'\\u{{0:x4}}'-f[int]$_}}else{{$_}}}})}}"
     "catch{{}}}}$j"
 )
 
 
-def gather_script(hosts: Iterable[str]) -> str:
-    """The script for one host; ``hosts`` are the lab's host names, whose AD accounts it looks up."""
-    return _TEMPLATE.format(hosts=",".join(ps_quote(h) for h in hosts))
+def gather_script(hosts: Iterable[str], servers: Iterable[str] = ()) -> str:
+    """The script for one host; ``hosts`` are the lab's host names, whose AD accounts it looks up; ``servers``
+    the file servers whose shares it reads through ``Get-SmbShare -CimSession``."""
+    return _TEMPLATE.format(hosts=",".join(ps_quote(h) for h in hosts),
+                            servers=",".join(ps_quote(s) for s in servers) or "@()")
 
 
 #: The script's length without host names (each name adds its quoted length plus a comma).
@@ -249,14 +256,17 @@ def merge(parts: list[Part]) -> tuple[LabState, list[str]]:
     accounts = [] if ad_part is None else [
         ADComputerState(Name=a["N"], DNSHostName=_text(a["H"]), AllowedToDelegateTo=[str(s) for s in _list(a["A"])])
         for a in _list(ad_part.data.get("D"))]
-    shares = [SmbShareState(Path=f"\\\\{p.data['H']['Name']}\\{s['N']}", AccountName=[str(a) for a in _list(s["A"])])
-              for p in parts for s in _list(p.data.get("S"))]
+    shares: dict[str, SmbShareState] = {}  # a file server's shares come from every host that reads them
+    for p in parts:
+        for s in _list(p.data.get("S")):
+            path = f"\\\\{s.get('C') or p.data['H']['Name']}\\{s['N']}"
+            shares.setdefault(path.lower(), SmbShareState(Path=path, AccountName=[str(a) for a in _list(s["A"])]))
     state = LabState(
         Hosts=sorted((_host(p) for p in parts), key=lambda h: h.Name),
         VMs=sorted((_vm(v) for p in parts for v in _list(p.data.get("V"))), key=lambda v: (v.Name, v.Id)),
         Clusters=sorted(clusters.values(), key=lambda c: c.Name),
         ADComputers=sorted(accounts, key=lambda a: a.Name),
-        SmbShares=sorted(shares, key=lambda s: s.Path),
+        SmbShares=sorted(shares.values(), key=lambda s: s.Path),
         Jobs=[],  # the emulator's job log: real hosts keep no such history
         Clock=0.0,  # the emulator's simulated clock: meaningless on real hosts
     )

@@ -3,14 +3,11 @@
 This is the proof of the real-host path without Windows: pywinrm → HTTP → the emulator's PowerShell → the lab,
 gathered by the same script a real host runs, parsed into the same ``LabState``.
 
-What the comparison leaves out, and why (each is also a note the backend records):
-
-- ``Jobs`` and ``Clock``: the emulator's job log and simulated clock; real hosts have neither, so
-  ``WinRMBackend`` leaves them empty/0 by design.
-- ``Host.Processor``: the script reads Win32_Processor with Get-WmiObject, which the emulator does not have.
-- ``NetAdapters[].IPAddress``: the script reads Get-NetIPAddress, which the emulator does not have.
-- ``SmbShares``: the script reads each host's own shares with Get-SmbShare, which the emulator does not have;
-  besides, the topologies' shares live on a file server (FS1) that is not a lab host.
+What the comparison leaves out, and why: ``Jobs`` and ``Clock``, the emulator's job log and simulated clock; real
+hosts have neither, so ``WinRMBackend`` leaves them empty/0 by design. Everything else is gathered: Host.Processor
+(Get-WmiObject Win32_Processor), adapters' IPAddress (Get-NetIPAddress) and SmbShares. The topologies' shares live
+on a file server (FS1) that is not a lab host, so the targets file names it under ``file_servers`` and each host
+reads its shares with ``Get-SmbShare -CimSession FS1`` (the emulator answers for the lab's file server).
 """
 from __future__ import annotations
 
@@ -20,17 +17,14 @@ import pytest
 
 from engine.backends.emulated import EmulatedBackend
 from engine.backends.winrm import WinRMBackend
-from engine.backends.winrm_snapshot import OPTIONAL
 from engine.commands.ps import load_topology
 from engine.content.loader import REPO_ROOT
-from engine.hyperv.labstate import LabState, ProcessorInfo
+from engine.hyperv.labstate import LabState
 from engine.winrm_server.labhost import make_factory
 from tests.winrm.conftest import PASSWORD
 
 TOPOLOGIES = sorted((REPO_ROOT / "labs" / "topologies").glob("*.yaml")) + [
     REPO_ROOT / "tests" / "backends" / "seed-lab.yaml"]
-#: The parts the emulator cannot show over WinRM (no Get-WmiObject, Get-NetIPAddress, Get-SmbShare).
-EMULATOR_GAPS = {"C", "I", "S"}
 
 
 def host_names(topology_path: Path) -> list[str]:
@@ -39,12 +33,20 @@ def host_names(topology_path: Path) -> list[str]:
     return [h.name for h in topology.hosts]
 
 
-def write_targets(tmp_path: Path, server, hosts: list[str], monkeypatch) -> Path:
+def file_servers(topology_path: Path) -> list[str]:
+    """The computers holding the topology's SMB shares (``\\\\FS1\\VMs`` → FS1)."""
+    topology, _ = load_topology(str(topology_path))
+    return sorted({s.path.lstrip("\\").split("\\")[0] for s in topology.smb_shares})
+
+
+def write_targets(tmp_path: Path, server, hosts: list[str], monkeypatch, servers: list[str] = ()) -> Path:
     """A targets file pointing each lab host at its emulator port (Basic over loopback, env-var credentials)."""
     monkeypatch.setenv("LAB_TEST_USER", "alice")
     monkeypatch.setenv("LAB_TEST_PASSWORD", PASSWORD)
     lines = [f"{h}: {{url: '{server.endpoints[h]}', transport: basic, username_env: LAB_TEST_USER, "
              f"password_env: LAB_TEST_PASSWORD}}" for h in hosts]
+    if servers:
+        lines.append(f"file_servers: [{', '.join(servers)}]")
     path = tmp_path / "targets.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -54,15 +56,12 @@ def serve_lab(start, topology_path: Path, tmp_path: Path, monkeypatch) -> tuple[
     """The emulator serving the topology (one port per host) and a WinRMBackend pointed at it."""
     hosts = host_names(topology_path)
     server = start(make_factory(topology_path, None), hosts=hosts)
-    return WinRMBackend(write_targets(tmp_path, server, hosts, monkeypatch)), hosts
+    return WinRMBackend(write_targets(tmp_path, server, hosts, monkeypatch, file_servers(topology_path))), hosts
 
 
 def observable(state: LabState) -> LabState:
-    """``state`` without what WinRM cannot show of the emulator (see the module docstring)."""
-    hosts = [h.model_copy(update={"Processor": ProcessorInfo(Manufacturer="", Name=""),
-                                  "NetAdapters": [n.model_copy(update={"IPAddress": ""}) for n in h.NetAdapters]})
-             for h in state.Hosts]
-    return state.model_copy(update={"Hosts": hosts, "SmbShares": [], "Jobs": [], "Clock": 0.0})
+    """``state`` without what real hosts cannot show (see the module docstring)."""
+    return state.model_copy(update={"Jobs": [], "Clock": 0.0})
 
 
 @pytest.mark.parametrize("topology_path", TOPOLOGIES, ids=lambda p: p.stem)
@@ -72,7 +71,7 @@ def test_the_winrm_snapshot_equals_the_emulated_one(start, tmp_path, monkeypatch
     expected = EmulatedBackend.from_topology(topology).snapshot()
     assert expected.Jobs == [] and expected.Clock == 0  # a fresh lab: nothing is left out here but by design
     assert backend.snapshot() == observable(expected)
-    assert backend.notes == [f"{h}: {OPTIONAL[key]}" for h in hosts for key in OPTIONAL if key in EMULATOR_GAPS]
+    assert backend.notes == []
 
 
 def test_one_run_ps_per_host_per_snapshot(start, tmp_path, monkeypatch):
