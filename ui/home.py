@@ -25,7 +25,7 @@ st.subheader(f"Hello, {me.display_name}")
 seen, due, labs = st.columns(3)
 seen.metric("Questions practised", f"{len(cards.cards)} of {len(questions)}")
 due.metric("Due for review today", len(due_today))
-labs.metric("Labs started", f"{labs_started} of {len(cat.labs)}", help="Guided labs arrive in a later version.")
+labs.metric("Labs started", f"{labs_started} of {len(cat.labs)}", help="Guided labs on the emulated Hyper-V lab: open the Labs page.")
 
 st.markdown("**Readiness per objective** — the mean chance of recalling its questions now (questions not yet "
             "practised count 0).")
