@@ -4,7 +4,7 @@
     lab show LAB                               its summary, topology, faults and steps
     lab check|solve|reset LAB [--step ID] [--target emulated|TARGETS.yaml] [--state S.json]
                               [--format text|json|junit]
-    lab selftest [LAB…]                        prove every step of the labs on the emulator
+    lab selftest [LAB…] [--target TARGETS.yaml] prove every step of the labs (default: on the emulator)
 
 ``check`` evaluates the selected step (default: every step, in an order that satisfies ``needs``) on one
 snapshot and exits 0 only when all its checks pass, so a lab machine or a CI pipeline can verify a learner's
@@ -14,6 +14,13 @@ hints) in a JSON file between calls; without it each call starts from a freshly 
 
 ``selftest`` checks, for each step: its checks fail before its solution and pass after it, ``reset_step``
 restores the snapshot from before the solution, and at the end ``reset_lab`` restores the initial snapshot.
+With ``--target TARGETS.yaml`` it runs on hosts already set up for the named labs (a lab's topology, faults and
+setup script; ``engine.winrm_server.labhost.make_lab_factory`` serves one): such a backend cannot save or restore,
+so each step is checked before and after its solution (no ``reset_step``), and ``reset_lab`` runs the lab's
+cleanup script, which must bring back the initial snapshot (Jobs and Clock aside: real hosts have neither). A
+WinRM session is a remote session: a solution refused for want of a console logon (a CredSSP move, 0x8009030E)
+is reported as ``skip … skipped: needs a console logon on HVx``, not as a failure, and so are the steps that need
+it.
 
 Exit codes: 0 success, 1 a failed check / PowerShell error / failed self-test, 2 bad usage (unknown lab or step,
 a target that is not available).
@@ -31,6 +38,7 @@ from typing import Any
 from engine.content.loader import load_catalog
 from engine.errors import ContentError
 from engine.labs.build import BackendUnavailable, BuildError, build_emulated, emulated_factory, winrm_factory
+from engine.labs.checks import evaluate_all
 from engine.labs.junit import SuiteRun, to_junit
 from engine.labs.session import CheckReport, LabSession, NeedsFirst, SessionError, needs_order
 
@@ -58,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--format", choices=("text", "json", "junit"), default="text")
     selftest = sub.add_parser("selftest", help="prove the labs' checks, solutions and resets on the emulator")
     selftest.add_argument("labs", nargs="*", metavar="LAB")
+    selftest.add_argument("--target", default="emulated",
+                          help="emulated (default) or a targets file of hosts set up for the named labs")
     return parser
 
 
@@ -74,6 +84,11 @@ def main(argv: list[str]) -> int:
             return _show(catalog, _lab(catalog, args.lab))
         if args.command == "selftest":
             labs = [_lab(catalog, i) for i in args.labs] or list(catalog.lab(i) for i in catalog.labs)
+            if args.target != "emulated":
+                if not args.labs:
+                    raise Usage("selftest --target needs the labs the hosts are set up for (lab selftest LAB… "
+                                "--target TARGETS.yaml)")
+                return _selftest_target(labs, _target_backend(args.target))
             return _selftest(catalog, labs)
         return _session_command(catalog, args)
     except Usage as exc:
@@ -159,11 +174,7 @@ def _open_session(catalog, lab, args) -> LabSession:
         fresh = lambda: LabSession.start(lab, build_emulated(lab, catalog, factory))  # noqa: E731
         rebuild = factory
     else:
-        targets = Path(args.target)
-        if not targets.is_file():
-            raise Usage(f"--target must be 'emulated' or a targets file; {targets} does not exist")
-        from engine.backends.winrm import load_targets  # lazily: pywinrm is only for those who use real hosts
-        backend = winrm_factory()(load_targets(targets))
+        backend = _target_backend(args.target)
         fresh = lambda: LabSession.start(lab, backend)  # noqa: E731  (a real lab is set up by its owner)
         rebuild = lambda _state: backend  # noqa: E731  (real hosts keep their own state)
     if args.state is None or not args.state.exists():
@@ -172,6 +183,15 @@ def _open_session(catalog, lab, args) -> LabSession:
     if session.lab.id != lab.id:
         raise Usage(f"{args.state} holds a session of lab {session.lab.id}, not {lab.id}")
     return session
+
+
+def _target_backend(target: str):
+    """The WinRMBackend over a targets file (``Usage`` when the file does not exist)."""
+    targets = Path(target)
+    if not targets.is_file():
+        raise Usage(f"--target must be 'emulated' or a targets file; {targets} does not exist")
+    from engine.backends.winrm import load_targets  # lazily: pywinrm is only for those who use real hosts
+    return winrm_factory()(load_targets(targets))
 
 
 def _write_state(path: Path, text: str) -> None:
@@ -338,6 +358,103 @@ def _selftest_step(session: LabSession, step) -> str | None:
         return f"reset_step does not restore the state before the step ({diff})"
     solved = session.solve(step.id)  # again, so the steps that need this one start from its goal state
     return None if solved.check.passed and not solved.had_errors else "after reset_step: " + _solve_problem(solved)
+
+
+# --- selftest on hosts that cannot save/restore (--target) ----------------------------------------------------------
+
+#: The error a CredSSP move started from a remote (WinRM) session gets: it needs a console logon on the source.
+CONSOLE_ONLY = "0x8009030E"
+
+
+def _selftest_target(labs: list, backend) -> int:
+    failures = skipped = 0
+    for lab in labs:
+        for status, line in _selftest_lab_target(lab, backend):
+            print(f"{status:<4} {lab.id} {line}")
+            failures += status == "FAIL"
+            skipped += status == "skip"
+    print(f"selftest: {len(labs)} labs, {failures} failure(s), {skipped} skipped (on {backend.targets.file})")
+    return 1 if failures else 0
+
+
+def _selftest_lab_target(lab, backend) -> list[tuple[str, str]]:
+    """(ok | skip | FAIL, line) per step, then one for ``reset_lab`` by the cleanup script.
+
+    The steps run straight on the backend, in needs order (a session would refuse a step whose needed step could
+    not be proven here); a step after a failed one is not tested, one after a console-only one is skipped."""
+    try:
+        initial = backend.snapshot()
+    except Exception as exc:  # the self-test reports every failure as a line instead of stopping
+        return [("FAIL", f"snapshot: {type(exc).__name__}: {exc}")]
+    out: list[tuple[str, str]] = []
+    failed: set[str] = set()
+    console: dict[str, str] = {}  # step id → the host whose console its solution (or a step it needs) needs
+    for step in needs_order(lab):
+        broken = [n for n in step.needs if n in failed]
+        waiting = [n for n in step.needs if n in console]
+        if broken:
+            failed.add(step.id)
+            out.append(("FAIL", f"{step.id}: not tested: it needs {', '.join(broken)}, which failed above"))
+            continue
+        if waiting:
+            console[step.id] = console[waiting[0]]
+            out.append(("skip", f"{step.id}: skipped: it needs {', '.join(waiting)}, which needs a console logon "
+                                f"on {console[waiting[0]]}"))
+            continue
+        try:
+            status, line = _selftest_step_target(backend, step)
+        except Exception as exc:
+            status, line = "FAIL", f"{type(exc).__name__}: {exc}"
+        if status == "console":
+            console[step.id], status, line = line, "skip", f"skipped: needs a console logon on {line}"
+        failed.update([step.id] if status == "FAIL" else [])
+        out.append((status, f"{step.id}: {line}"))
+    try:
+        LabSession.start(lab, backend).reset_lab()
+        diff = _difference(_observable(initial), _observable(backend.snapshot()))
+        out.append(("FAIL" if diff else "ok", "reset_lab: " + (
+            f"the cleanup script does not restore the initial state ({diff})" if diff
+            else "the cleanup script restores the initial state")))
+    except Exception as exc:
+        out.append(("FAIL", f"reset_lab: {type(exc).__name__}: {exc}"))
+    return out
+
+
+def _selftest_step_target(backend, step) -> tuple[str, str]:
+    """("ok" | "skip", line), ("FAIL", problem) or ("console", the host whose console the solution needs).
+
+    Checks of the job log are left out: real hosts keep none (``LabState.Jobs`` is empty over WinRM). A step
+    with nothing else to check, or whose other checks pass already before its solution, is skipped once its
+    solution ran without errors and the other checks pass."""
+    checks = [c for c in step.checks if c.job is None]
+    hidden = len(step.checks) - len(checks)
+    undecided = checks and all(r.passed for r in evaluate_all(checks, backend.snapshot())[0])
+    if undecided and not hidden:
+        return "FAIL", "its checks already pass before the solution runs"
+    result = backend.run(step.solution, host=step.logon)
+    host = step.logon or backend.logon
+    if result.had_errors and CONSOLE_ONLY.lower() in result.text.lower():
+        return "console", host
+    if result.had_errors:
+        first = next((line for line in result.text.splitlines() if line.strip()), "errors")
+        return "FAIL", f"the solution failed on {host}: {first.strip()}"
+    job_checks = "its only check reads" if hidden == 1 else f"its {hidden} checks all read"
+    if not checks:
+        return "skip", (f"skipped: {job_checks} the job log, which real hosts do not keep (the solution ran on "
+                        f"{host} without errors)")
+    failing = [r for r in evaluate_all(checks, backend.snapshot())[0] if not r.passed]
+    if failing:
+        return "FAIL", f"after the solution {len(failing)} check(s) fail: {failing[0].message}"
+    if undecided:
+        return "skip", (f"skipped: only its {hidden} job-log check(s) fail before the solution, and real hosts "
+                        f"keep no job log (the solution ran on {host} without errors; the other checks pass)")
+    return "ok", "fails before, passes after the solution" + (
+        f" ({hidden} job-log check(s) left out: real hosts keep no job log)" if hidden else "")
+
+
+def _observable(state):
+    """``state`` without the emulator-only job log and clock (real hosts have neither)."""
+    return state.model_copy(update={"Jobs": [], "Clock": 0.0})
 
 
 def _solve_problem(solved) -> str:

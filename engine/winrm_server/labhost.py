@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.backends.emulated import EmulatedBackend, lab_registry
 from engine.commands.ps import load_topology
 from engine.hyperv import Caller, Lab
 from engine.powershell.format import error_lines, render
 from engine.winrm_server.executor import ScriptHostFactory, ScriptResult
+
+if TYPE_CHECKING:
+    from engine.content.loader import Catalog
+    from engine.content.models import Lab as GuidedLab
 
 
 def state_file(state_dir: Path, user: str) -> Path:
@@ -56,5 +61,19 @@ def make_factory(topology_path: Path, state_dir: Path | None) -> ScriptHostFacto
         if saved is not None and saved.exists():
             return LearnerLab(Lab.from_json(saved.read_text(encoding="utf-8")), saved)
         return LearnerLab(Lab.from_topology(topology), saved)
+
+    return factory
+
+
+def make_lab_factory(lab: "GuidedLab", catalog: "Catalog") -> ScriptHostFactory:
+    """A factory building each user's lab as a guided lab starts: its topology, its setup faults injected and its
+    setup script run (``engine.labs.build.build_emulated``), so ``lab check/solve/selftest --target`` over WinRM
+    meet the lab the learner would. Nothing is saved: every user starts from the lab's first step."""
+    from engine.labs.build import build_emulated  # lazily: the labs layer is only for those who serve a lab
+
+    build_emulated(lab, catalog)  # a lab that cannot be built fails here, not at a user's first connection
+
+    def factory(user: str) -> LearnerLab:
+        return LearnerLab(build_emulated(lab, catalog).lab)
 
     return factory
