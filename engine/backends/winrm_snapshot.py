@@ -24,7 +24,7 @@ Written for Windows PowerShell 4 and for the emulator's PowerShell subset at onc
   CLIXML progress on stderr, which pywinrm cannot clean into text;
 - a missing module (FailoverClusters, ActiveDirectory, SmbShare, NetTCPIP, WMI) is probed with ``Get-Command``;
   its part is then absent from the JSON and :func:`merge` records a note instead of failing (the emulator has
-  all of them but FailoverClusters/ActiveDirectory where the lab has no cluster/domain).
+  them all, so over it there is no note).
 
 Not observable on real hosts and therefore never gathered: the emulator's job log and simulated clock
 (``LabState.Jobs`` is empty and ``Clock`` is 0). Host ``OperatingSystem`` comes from

@@ -89,3 +89,18 @@ def test_one_run_ps_per_host_per_snapshot(start, tmp_path, monkeypatch):
     assert sorted(calls) == hosts  # the hosts are asked at once, so in any order
     backend.snapshot()
     assert sorted(calls) == sorted(hosts * 2)
+
+
+def test_file_servers_in_the_targets_file(tmp_path):
+    from engine.backends.winrm import load_targets
+    from engine.errors import ContentError
+
+    good = tmp_path / "good.yaml"
+    good.write_text("HV1: {host: hv1, username_env: U, password_env: P}\nfile_servers: [FS1]\n", encoding="utf-8")
+    targets = load_targets(good)
+    assert (list(targets.entries), targets.file_servers) == (["HV1"], ("FS1",))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("HV1: {host: hv1, username_env: U, password_env: P}\nfile_servers: FS1\n", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_targets(bad)
+    assert "file_servers: must be a list of computer names" in str(info.value)

@@ -350,12 +350,14 @@ def _ip_objects(state, session: str | None) -> list[PSObject]:
 
 
 def get_net_ip_address(ctx, params: dict) -> None:
-    family = params.get("AddressFamily")
     for session in _computers(params.get("CimSession")):
         state = _host_state(ctx, session)
         if state is None:
             continue
-        found = [a for a in _ip_objects(state, session) if family is None or a["AddressFamily"] == str(family)]
+        families = {str(f) for f in names(params.get("AddressFamily"))}
+        wanted = [a.lower() for a in names(params.get("IPAddress"))]
+        found = [a for a in _ip_objects(state, session) if (not families or a["AddressFamily"] in families)
+                 and (not wanted or any(fnmatch.fnmatchcase(a["IPAddress"].lower(), w) for w in wanted))]
         for pattern in names(params.get("InterfaceAlias")) or ["*"]:
             matched = [a for a in found if fnmatch.fnmatchcase(a["InterfaceAlias"].lower(), pattern.lower())]
             if matched:
@@ -554,7 +556,7 @@ def register(registry: Registry) -> None:
         Cmdlet("Get-NetIPAddress", "Get-NetIPAddress", get_net_ip_address,
                [Param("IPAddress", "string[]", position=0),
                 Param("InterfaceAlias", "string[]", aliases=["ifAlias"]),
-                Param("AddressFamily", "enum", values=("IPv4", "IPv6"), type_name="AddressFamily",
+                Param("AddressFamily", "enum[]", values=("IPv4", "IPv6"), type_name="AddressFamily",
                       aliases=["Family"]),
                 Param("CimSession", "object[]")],
                module="NetTCPIP", output_type=NET_IP[0],

@@ -159,3 +159,10 @@ def test_get_smb_share_unknown_name():
 def test_get_smb_share_unknown_computer_is_the_labs_error():
     result = lab().run("Get-SmbShare -CimSession FS9")
     assert result.errors[0].lab_error.id == "host.not_found"
+
+
+def test_get_net_ip_address_by_address_and_families():
+    backend = lab()
+    assert backend.run("(Get-NetIPAddress 10.0.1.*).InterfaceAlias").text == "LM\n"
+    both = backend.run("(Get-NetIPAddress -AddressFamily IPv4, IPv6 -InterfaceAlias LM).AddressFamily").text
+    assert both.splitlines() == ["IPv6", "IPv4"]
