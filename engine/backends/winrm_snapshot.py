@@ -5,7 +5,7 @@ switches, migration networks, physical adapters, VMs (with processor, adapters, 
 the module is installed — its failover cluster, the lab hosts' AD computer accounts, its own SMB shares and those
 of the targets file's ``file_servers`` (read with ``Get-SmbShare -CimSession``; a lab's shares live on a file
 server such as FS1 that is not a Hyper-V host; from a WinRM session on a real host that second hop needs CredSSP
-or Kerberos delegation, else the server's shares are silently missing).
+or Kerberos delegation, else its shares are missing and the access error is in ``backend.notes``).
 :func:`merge` orders everything exactly as ``engine.hyperv.labstate.snapshot`` does, so equal labs give equal
 ``LabState`` objects whichever backend observed them.
 
