@@ -7,11 +7,9 @@ reads the session from Streamlit's session state and checks the clock — what e
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-from bench.harness import percentile, summarise, time_ms
+from bench.harness import ratio_vs, summarise, throwaway_app_data, time_ms
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -47,9 +45,7 @@ def run(quick: bool) -> list[dict]:
 
     repeat = 15 if quick else 60
     bank = len(load_catalog().questions)
-    saved = os.environ.get("TRAINER_DATA_DIR")
-    with tempfile.TemporaryDirectory() as data:
-        os.environ["TRAINER_DATA_DIR"] = data
+    with throwaway_app_data():
         st.cache_resource.clear()  # the store is per process: open it in the throwaway folder
         try:
             empty = AppTest.from_string("import streamlit as st\nst.write('baseline')", default_timeout=TIMEOUT)
@@ -65,20 +61,13 @@ def run(quick: bool) -> list[dict]:
             clicks_ms = time_ms(lambda: _reveal_and_next(study), repeat=repeat)
         finally:
             st.cache_resource.clear()
-            if saved is None:
-                os.environ.pop("TRAINER_DATA_DIR", None)
-            else:
-                os.environ["TRAINER_DATA_DIR"] = saved
     base = "app: empty page rerun (AppTest baseline)"
-
-    def ratio(samples: list[float]) -> float:
-        return round(percentile(samples, 50) / percentile(baseline, 50), 2)
 
     return [
         summarise(base, baseline, "ms"),
         summarise("app: study page rerun, whole bank in the session", study_ms, "ms", target=150, on="p95",
-                  bank=bank, baseline=base, ratio_vs_baseline=ratio(study_ms)),
+                  bank=bank, baseline=base, ratio_vs_baseline=ratio_vs(study_ms, baseline)),
         summarise("app: study Show answer + Next (2 reruns, 3 store writes)", clicks_ms, "ms", bank=bank),
         summarise("app: exam page rerun, form in progress", exam_ms, "ms", target=150, on="p95", bank=bank,
-                  baseline=base, ratio_vs_baseline=ratio(exam_ms)),
+                  baseline=base, ratio_vs_baseline=ratio_vs(exam_ms, baseline)),
     ]

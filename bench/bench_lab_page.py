@@ -20,7 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.harness import percentile, summarise, time_ms
+from bench.harness import ratio_vs, summarise, throwaway_app_data, time_ms
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -112,9 +112,7 @@ def run(quick: bool) -> list[dict]:
     from streamlit.testing.v1 import AppTest
 
     repeat = 15 if quick else 60
-    saved = os.environ.get("TRAINER_DATA_DIR")
-    with tempfile.TemporaryDirectory() as data:
-        os.environ["TRAINER_DATA_DIR"] = data
+    with throwaway_app_data():
         st.cache_resource.clear()  # the store is per process: open it in the throwaway folder
         try:
             at = _lab_page()
@@ -130,20 +128,13 @@ def run(quick: bool) -> list[dict]:
                 raise RuntimeError("the timed reruns did not draw the checked step and its diagram")
         finally:
             st.cache_resource.clear()
-            if saved is None:
-                os.environ.pop("TRAINER_DATA_DIR", None)
-            else:
-                os.environ["TRAINER_DATA_DIR"] = saved
     base = "labs page: empty page rerun (AppTest baseline)"
-
-    def ratio(samples: list[float]) -> float:
-        return round(percentile(samples, 50) / percentile(baseline, 50), 2)
 
     return [
         summarise("labs page rerun (console history, dialogs, diagram)", rerun_ms, "ms", target=250, on="p95",
-                  lab=LAB, baseline=base, ratio_vs_baseline=ratio(rerun_ms)),
+                  lab=LAB, baseline=base, ratio_vs_baseline=ratio_vs(rerun_ms, baseline)),
         summarise("labs page Check to result (emulated lab, store write, rerun)", check_ms, "ms", target=300,
-                  on="p95", lab=LAB, baseline=base, ratio_vs_baseline=ratio(check_ms)),
+                  on="p95", lab=LAB, baseline=base, ratio_vs_baseline=ratio_vs(check_ms, baseline)),
         summarise(base, baseline, "ms"),
     ] + ([summarise("labs page Check to result in chromium (click until idle, streamlit run)",
                     _browser_check_ms(10 if quick else 30), "ms", target=300, on="p95", lab="first lab")]

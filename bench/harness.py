@@ -5,9 +5,12 @@ least ``name``, ``unit``, ``p50``, ``p95`` and, where an issue set one, ``target
 """
 from __future__ import annotations
 
+import os
 import statistics
+import tempfile
 import time
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -52,3 +55,23 @@ def time_ms(fn: Callable[[], object], *, repeat: int, warmup: int = 2) -> list[f
         fn()
         samples.append((time.perf_counter() - t0) * 1000.0)
     return samples
+
+
+def ratio_vs(samples: list[float], baseline: list[float]) -> float:
+    """p50 of ``samples`` over p50 of ``baseline`` (both measured in the same run), for ``ratio_vs_baseline``."""
+    return round(percentile(samples, 50) / percentile(baseline, 50), 2)
+
+
+@contextmanager
+def throwaway_app_data() -> Iterator[str]:
+    """A temporary TRAINER_DATA_DIR for app benchmarks (the store lands there), restored afterwards."""
+    saved = os.environ.get("TRAINER_DATA_DIR")
+    with tempfile.TemporaryDirectory() as data:
+        os.environ["TRAINER_DATA_DIR"] = data
+        try:
+            yield data
+        finally:
+            if saved is None:
+                os.environ.pop("TRAINER_DATA_DIR", None)
+            else:
+                os.environ["TRAINER_DATA_DIR"] = saved
