@@ -26,8 +26,8 @@ Written for Windows PowerShell 4 and for the emulator's PowerShell subset at onc
   its part is then absent from the JSON and :func:`merge` records a note instead of failing (the emulator has
   them all, so over it there is no note).
 
-Not observable on real hosts and therefore never gathered: the emulator's job log and simulated clock
-(``LabState.Jobs`` is empty and ``Clock`` is 0). Host ``OperatingSystem`` comes from
+Not observable on real hosts and therefore never gathered: the emulator's job log, simulated clock and event log
+(``LabState.Jobs`` and ``Events`` are empty and ``Clock`` is 0). Host ``OperatingSystem`` comes from
 Win32_OperatingSystem.Version, or without WMI from ``$PSVersionTable.BuildVersion`` (the in-box PowerShell's
 build, 6.2 = Server 2012, 6.3 = Server 2012 R2).
 """
@@ -269,6 +269,7 @@ def merge(parts: list[Part]) -> tuple[LabState, list[str]]:
         SmbShares=sorted(shares.values(), key=lambda s: s.Path),
         Jobs=[],  # the emulator's job log: real hosts keep no such history
         Clock=0.0,  # the emulator's simulated clock: meaningless on real hosts
+        Events=[],  # the emulator's log of failed operations: real hosts would need event-log gathering
     )
     return state, notes
 

@@ -453,8 +453,8 @@ def _selftest_step_target(backend, step) -> tuple[str, str]:
 
 
 def _observable(state):
-    """``state`` without the emulator-only job log and clock (real hosts have neither)."""
-    return state.model_copy(update={"Jobs": [], "Clock": 0.0})
+    """``state`` without the emulator-only job log, clock and event log (real hosts show none of them)."""
+    return state.model_copy(update={"Jobs": [], "Clock": 0.0, "Events": []})
 
 
 def _solve_problem(solved) -> str:

@@ -43,7 +43,12 @@ or ``disconnect_adapter(adapter=inc.source)``, re-check with ``compare_vm(compat
 
 LabState (``labstate``): Hosts (Get-VMHost properties + MigrationNetworks, Switches, NetAdapters, Processor), VMs
 (Get-VM properties + Processor, NetworkAdapters, HardDrives, Checkpoints), Clusters (Nodes, Groups,
-SharedVolumes, Networks), ADComputers (msDS-AllowedToDelegateTo), SmbShares, Jobs (the job log), Clock.
+SharedVolumes, Networks), ADComputers (msDS-AllowedToDelegateTo), SmbShares, Jobs (the job log), Clock, Events.
+
+Event log (``World.events``, ``LabState.Events``): every LabError leaving a mutating operation (any cmdlet but
+Get-/Test-/Compare-) and every job that fails appends one event — Id, Time (simulated clock), Operation (the
+cmdlet), Computer (where it ran), Target, ErrorId, EventId (catalogued Windows event id or None), Message (first
+line). The newest 200 are kept; saved in JSON exactly. Emulator-only, like Jobs and Clock.
 """
 from engine.errors import LabError
 from engine.hyperv.caller import Caller

@@ -33,28 +33,55 @@ class Caller:
         return self.interactive and self.computer is not None and self.computer.lower() == host.lower()
 
 
+#: Verbs of cmdlets that only read the lab: their failures (Get-VM of a missing VM) are not logged as events.
+READ_VERBS = ("Get-", "Test-", "Compare-")
+
+
 def operation(*names: str) -> Callable:
     """Mark a Lab method as the engine side of ``names`` (cmdlets, or the console action when there is none).
 
     A :class:`LabError` leaving the method gets ``details["operation"]`` (the names) and ``details["computer"]``
-    (``computer_name`` or the caller's computer), so every door can say where a failure happened.
+    (``computer_name`` or the caller's computer), so every door can say where a failure happened. When the method
+    changes (or tries to change) the lab — any cmdlet but Get-/Test-/Compare- — the failure leaving the outermost
+    operation is also appended to the world's event log (:meth:`World.record`), once: a failed job's error is
+    logged when the job fails, and the blocking call that re-raises it does not log it again.
     """
+    reads = all(n.startswith(READ_VERBS) for n in names)
+
     def wrap(fn: Callable) -> Callable:
         signature = inspect.signature(fn)
 
         @functools.wraps(fn)
         def bound(self, *args, **kwargs):
+            outer = not getattr(self, "_context", None)
+            if outer:
+                given = signature.bind_partial(self, *args, **kwargs).arguments
+                self._context = (" / ".join(names), _computer(self, given))
             try:
                 return fn(self, *args, **kwargs)
             except LabError as exc:
                 given = signature.bind_partial(self, *args, **kwargs).arguments
                 exc.details.setdefault("operation", " / ".join(names))
-                exc.details.setdefault("computer", given.get("computer_name") or
-                                       self._caller(given.get("caller")).computer)
+                exc.details.setdefault("computer", _computer(self, given))
+                if outer and not reads and not getattr(exc, "recorded", False):
+                    self.world.record(exc.details["operation"], exc.details["computer"], exc.target, exc.id,
+                                      exc.event_id, exc.message)
+                    exc.recorded = True
                 raise
+            finally:
+                if outer:
+                    self._context = None
         bound.operations = names
+        bound.reads = reads
         return bound
     return wrap
+
+
+def _computer(lab, given: dict) -> str | None:
+    name = given.get("computer_name")
+    if isinstance(name, (list, tuple)):
+        name = ", ".join(str(n) for n in name)
+    return name or lab._caller(given.get("caller")).computer
 
 
 class CallerMixin:

@@ -59,6 +59,7 @@ class JobsMixin:
                  link: str = "", reason: str = "user", cluster: str | None = None) -> Job:
         job = Job(id=self.world.next_job_id, kind=kind, vm=vm, source=source, destination=destination,
                   reason=reason, cluster=cluster, queued_at=self.world.clock, link=link, timing=timing, plan=plan)
+        job.operation, job.computer = getattr(self, "_context", None) or ("", None)
         self.world.next_job_id += 1
         return job
 
@@ -117,6 +118,10 @@ class JobsMixin:
         job.end = self.world.clock
         job.error_id, job.error_message = exc.id, exc.message
         self._failures[job.id] = exc
+        if not getattr(exc, "recorded", False):
+            self.world.record(job.operation or exc.details.get("operation", ""), job.computer, exc.target or job.vm,
+                              exc.id, exc.event_id, exc.message)
+            exc.recorded = True
         abort = getattr(self, f"_abort_{job.plan['op']}", None)
         if abort is not None:
             abort(job)
@@ -148,7 +153,9 @@ class JobsMixin:
         self.wait(job)
         if job.state == "Failed":
             # After a reload only the saved id and text remain; the catalogue restores the rest.
-            raise self._failures.get(job.id) or restored(job.error_id, job.error_message, target=job.vm)
+            failure = self._failures.get(job.id) or restored(job.error_id, job.error_message, target=job.vm)
+            failure.recorded = True  # logged when the job failed
+            raise failure
         return job
 
     # --- moving time -----------------------------------------------------------------------------------------

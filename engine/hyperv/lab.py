@@ -79,6 +79,8 @@ class Lab(ClusterMixin, FaultsMixin, ExportImportMixin, StorageMixin, MigrationM
         self.world = world
         # Failures of jobs by id, kept so a blocking call re-raises the full error; not part of the saved state.
         self._failures: dict[int, LabError] = {}
+        # The outermost operation running (cmdlet, computer), for jobs it creates and the event log; not saved.
+        self._context: tuple[str, str | None] | None = None
 
     @classmethod
     def from_topology(cls, topology: Topology) -> "Lab":

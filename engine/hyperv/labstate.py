@@ -2,7 +2,8 @@
 
 A WinRM backend fills the same model from Get-VMHost, Get-VM, Get-VMSwitch, Get-NetAdapter, Get-Cluster*,
 Get-ADComputer … on real hosts, so nothing here is emulator-only except the job log and the clock (the
-emulator's Get-Job). Memory is in bytes as PowerShell returns it (MemoryStartup, MemoryCapacity). Lists are in a
+emulator's Get-Job) and the event log (``Events``: failed attempts to change the lab; real hosts would need
+event-log gathering, so the WinRM backend leaves it empty). Memory is in bytes as PowerShell returns it (MemoryStartup, MemoryCapacity). Lists are in a
 deterministic order, so two snapshots of equal labs compare equal.
 """
 from __future__ import annotations
@@ -191,6 +192,19 @@ class JobState(_Model):
     ErrorId: str | None
 
 
+class EventState(_Model):
+    """One failed attempt to change the lab (emulator-only: real hosts would need event-log gathering)."""
+
+    Id: int
+    Time: float
+    Operation: str
+    Computer: str | None
+    Target: str
+    ErrorId: str
+    EventId: int | None
+    Message: str
+
+
 class LabState(_Model):
     """The observable lab. Serialise with ``model_dump(by_alias=True)`` / ``model_dump_json(by_alias=True)``."""
 
@@ -201,6 +215,7 @@ class LabState(_Model):
     SmbShares: list[SmbShareState]
     Jobs: list[JobState]
     Clock: float
+    Events: list[EventState] = []
 
     def host(self, name: str) -> HostState:
         """The host called ``name``."""
@@ -303,4 +318,6 @@ def snapshot(world: World) -> LabState:
                    for s in sorted(world.smb_shares, key=lambda s: s.path)],
         Jobs=[_job(j, world.clock) for j in world.jobs],
         Clock=world.clock,
+        Events=[EventState(Id=e.id, Time=e.time, Operation=e.operation, Computer=e.computer, Target=e.target,
+                           ErrorId=e.error_id, EventId=e.event_id, Message=e.message) for e in world.events],
     )

@@ -239,6 +239,30 @@ class Job:
     timing: dict[str, Any] = field(default_factory=dict)
     plan: dict[str, Any] = field(default_factory=dict)
     result_vm_id: str | None = None
+    operation: str = ""           # the cmdlet that created the job, and where it ran (for the event log)
+    computer: str | None = None
+
+
+@dataclass
+class Event:
+    """One failed attempt to change the lab (the event log): an operation's LabError or a failed job.
+
+    ``operation`` is the cmdlet (``Move-VM``), ``computer`` where it ran, ``error_id`` the catalogue id,
+    ``event_id`` the Windows event id where the catalogue has one, ``message`` the error's first line.
+    """
+
+    id: int
+    time: float
+    operation: str
+    computer: str | None
+    target: str
+    error_id: str
+    event_id: int | None
+    message: str
+
+
+#: How many events the world keeps (the newest); older ones are dropped like a full Windows event log's.
+EVENT_LOG_SIZE = 200
 
 
 @dataclass
@@ -258,6 +282,8 @@ class World:
     jobs: list[Job] = field(default_factory=list)
     next_job_id: int = 1
     next_copy: int = 1
+    events: list[Event] = field(default_factory=list)
+    next_event_id: int = 1
 
     def host(self, name: str) -> Host:
         """The host called ``name`` (case-insensitive), or the catalogued not-found error."""
@@ -290,6 +316,16 @@ class World:
     def vms_on(self, host: str) -> list[VM]:
         """VMs registered on ``host``, in lab order."""
         return [v for v in self.vms if v.host.lower() == host.lower()]
+
+    def record(self, operation: str, computer: str | None, target: str, error_id: str, event_id: int | None,
+               message: str) -> Event:
+        """Append a failed attempt to the event log (keeping the newest :data:`EVENT_LOG_SIZE`)."""
+        first = next((line for line in message.splitlines() if line.strip()), "")
+        event = Event(self.next_event_id, self.clock, operation, computer, target, error_id, event_id, first)
+        self.next_event_id += 1
+        self.events.append(event)
+        del self.events[:-EVENT_LOG_SIZE]
+        return event
 
     def job(self, id: int) -> Job:
         """The job with ``id``."""

@@ -81,7 +81,7 @@ def test_equal_states_give_equal_snapshots_and_json():
 def test_snapshot_is_json_serialisable_with_powershell_names():
     snap = build(cluster_data()).snapshot()
     data = json.loads(snap.model_dump_json(by_alias=True))
-    assert set(data) == {"Hosts", "VMs", "Clusters", "ADComputers", "SmbShares", "Jobs", "Clock"}
+    assert set(data) == {"Hosts", "VMs", "Clusters", "ADComputers", "SmbShares", "Jobs", "Clock", "Events"}
     assert {"VirtualMachineMigrationEnabled", "MemoryCapacity", "LogicalProcessorCount"} <= set(data["Hosts"][0])
     assert {"ComputerName", "IsClustered", "SmartPagingFilePath"} <= set(data["VMs"][0])
     assert LabState.model_validate(data) == snap

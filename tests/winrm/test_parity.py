@@ -3,8 +3,9 @@
 This is the proof of the real-host path without Windows: pywinrm → HTTP → the emulator's PowerShell → the lab,
 gathered by the same script a real host runs, parsed into the same ``LabState``.
 
-What the comparison leaves out, and why: ``Jobs`` and ``Clock``, the emulator's job log and simulated clock; real
-hosts have neither, so ``WinRMBackend`` leaves them empty/0 by design. Everything else is gathered: Host.Processor
+What the comparison leaves out, and why: ``Jobs``, ``Clock`` and ``Events``, the emulator's job log, simulated
+clock and log of failed operations; real hosts have no job log or simulated clock, and their failures would
+need event-log gathering (Get-WinEvent on every host), so ``WinRMBackend`` leaves them empty/0 by design. Everything else is gathered: Host.Processor
 (Get-WmiObject Win32_Processor), adapters' IPAddress (Get-NetIPAddress) and SmbShares. The topologies' shares live
 on a file server (FS1) that is not a lab host, so the targets file names it under ``file_servers`` and each host
 reads its shares with ``Get-SmbShare -CimSession FS1`` (the emulator answers for the lab's file server).
@@ -61,7 +62,7 @@ def serve_lab(start, topology_path: Path, tmp_path: Path, monkeypatch) -> tuple[
 
 def observable(state: LabState) -> LabState:
     """``state`` without what real hosts cannot show (see the module docstring)."""
-    return state.model_copy(update={"Jobs": [], "Clock": 0.0})
+    return state.model_copy(update={"Jobs": [], "Clock": 0.0, "Events": []})
 
 
 @pytest.mark.parametrize("topology_path", TOPOLOGIES, ids=lambda p: p.stem)
@@ -69,7 +70,7 @@ def test_the_winrm_snapshot_equals_the_emulated_one(start, tmp_path, monkeypatch
     backend, hosts = serve_lab(start, topology_path, tmp_path, monkeypatch)
     topology, _ = load_topology(str(topology_path))
     expected = EmulatedBackend.from_topology(topology).snapshot()
-    assert expected.Jobs == [] and expected.Clock == 0  # a fresh lab: nothing is left out here but by design
+    assert expected.Jobs == [] and expected.Clock == 0 and expected.Events == []  # a fresh lab: nothing is left out here but by design
     assert backend.snapshot() == observable(expected)
     assert backend.notes == []
 
