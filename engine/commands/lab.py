@@ -40,7 +40,7 @@ from engine.errors import ContentError
 from engine.labs.build import BackendUnavailable, BuildError, build_emulated, emulated_factory, winrm_factory
 from engine.labs.checks import evaluate_all
 from engine.labs.junit import SuiteRun, to_junit
-from engine.labs.session import CheckReport, LabSession, NeedsFirst, SessionError, needs_order
+from engine.labs.session import CheckReport, LabSession, NeedsFirst, SessionError, is_expected_error, needs_order
 
 PROG = "python -m engine lab"
 
@@ -423,33 +423,42 @@ def _selftest_lab_target(lab, backend) -> list[tuple[str, str]]:
 def _selftest_step_target(backend, step) -> tuple[str, str]:
     """("ok" | "skip", line), ("FAIL", problem) or ("console", the host whose console the solution needs).
 
-    Checks of the job log are left out: real hosts keep none (``LabState.Jobs`` is empty over WinRM). A step
-    with nothing else to check, or whose other checks pass already before its solution, is skipped once its
-    solution ran without errors and the other checks pass."""
-    checks = [c for c in step.checks if c.job is None]
-    hidden = len(step.checks) - len(checks)
+    Checks of the job log and of the event log are left out: real hosts keep neither here (``LabState.Jobs`` and
+    ``Events`` are empty over WinRM). Errors the step expects (``Step.expect_errors``) are accepted; any other
+    error fails the step (or skips it when it needs a console logon). A step with nothing else to check, or
+    whose other checks pass already before its solution, is skipped once its solution ran without unexpected
+    errors and the other checks pass."""
+    checks = [c for c in step.checks if c.job is None and c.event is None]
+    hidden = sum(c.job is not None for c in step.checks)
+    events = sum(c.event is not None for c in step.checks)
     undecided = checks and all(r.passed for r in evaluate_all(checks, backend.snapshot())[0])
-    if undecided and not hidden:
+    if undecided and not hidden and not events:
         return "FAIL", "its checks already pass before the solution runs"
     result = backend.run(step.solution, host=step.logon)
     host = step.logon or backend.logon
-    if result.had_errors and CONSOLE_ONLY.lower() in result.text.lower():
-        return "console", host
-    if result.had_errors:
-        first = next((line for line in result.text.splitlines() if line.strip()), "errors")
+    unexpected = [e for e in result.errors if not is_expected_error(step, e)]
+    if result.had_errors and (unexpected or not result.errors):
+        if CONSOLE_ONLY.lower() in "".join(str(e) for e in unexpected).lower() or (
+                not result.errors and CONSOLE_ONLY.lower() in result.text.lower()):
+            return "console", host
+        first = next((line for e in unexpected for line in str(e).splitlines() if line.strip()), None) or next(
+            (line for line in result.text.splitlines() if line.strip()), "errors")
         return "FAIL", f"the solution failed on {host}: {first.strip()}"
-    job_checks = "its only check reads" if hidden == 1 else f"its {hidden} checks all read"
+    left_out = f" ({events} event-log check(s) left out: real hosts keep no event log here)" if events else ""
+    ran = "without errors" if not result.errors else "with only the errors it expects"
+    job_checks = "its only check reads" if hidden + events == 1 else f"its {hidden + events} checks all read"
+    logs = "the job log" if not events else "the event log" if not hidden else "the job and event logs"
     if not checks:
-        return "skip", (f"skipped: {job_checks} the job log, which real hosts do not keep (the solution ran on "
-                        f"{host} without errors)")
+        return "skip", (f"skipped: {job_checks} {logs}, which real hosts do not keep (the solution ran on "
+                        f"{host} {ran})")
     failing = [r for r in evaluate_all(checks, backend.snapshot())[0] if not r.passed]
     if failing:
         return "FAIL", f"after the solution {len(failing)} check(s) fail: {failing[0].message}"
     if undecided:
-        return "skip", (f"skipped: only its {hidden} job-log check(s) fail before the solution, and real hosts "
-                        f"keep no job log (the solution ran on {host} without errors; the other checks pass)")
+        return "skip", (f"skipped: only its {hidden + events} check(s) of {logs} fail before the solution, and real "
+                        f"hosts keep no such log here (the solution ran on {host} {ran}; the other checks pass)")
     return "ok", "fails before, passes after the solution" + (
-        f" ({hidden} job-log check(s) left out: real hosts keep no job log)" if hidden else "")
+        f" ({hidden} job-log check(s) left out: real hosts keep no job log)" if hidden else "") + left_out
 
 
 def _observable(state):

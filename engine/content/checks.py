@@ -13,6 +13,14 @@ A check names what it looks at with one or more selector keys, a PowerShell prop
     {group: VM1, property: OwnerNode, equals: HV2}
     {delegation: HV1, contains: 'cifs/HV2'}
     {job: {vm: VM1, type: LiveMigration}, property: DowntimeSeconds, lt: 1}
+    {event: {error: migration.credssp_remote}, exists: true}
+    {event: {operation: Move-VM, computer: remote}, count: 1}
+
+``event`` filters the lab's event log: the failed attempts to change the lab (an operation's error or a failed
+job), so a step can verify that the learner *saw* an error. Its keys: ``error`` (or ``ErrorId``, the catalogue
+id), ``operation`` (the cmdlet), ``computer`` (where it ran; a remote session's is empty, matched by ``remote``),
+``target`` and ``event_id`` (the Windows event id); the newest matching event is checked, ``count`` counts them.
+Real hosts keep no such log here (over WinRM ``Events`` is empty), so the WinRM self-test leaves these checks out.
 
 The lab runner resolves selectors against ``LabState``; content validation only checks the shape and that the
 names exist in the lab's topology.
@@ -27,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 OPERATORS = ("equals", "not_equals", "in", "contains", "not_contains", "startswith", "matches", "count",
              "exists", "lt", "le", "gt", "ge")
 SELECTORS = ("host", "vm", "adapter", "disk", "switch", "migration_network", "cluster", "node", "group",
-             "csv", "share", "delegation", "job", "checkpoint")
+             "csv", "share", "delegation", "job", "event", "checkpoint")
 
 
 class Check(BaseModel):
@@ -49,6 +57,7 @@ class Check(BaseModel):
     share: str | None = None
     delegation: str | None = None
     job: dict[str, Any] | None = None
+    event: dict[str, Any] | None = None
     checkpoint: str | None = None
     property: str | None = None
     equals: Any = None

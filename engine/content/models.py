@@ -304,6 +304,19 @@ class Step(Strict):
     needs: list[str] = []
     logon: str | None = Field(None, description="where the solution runs; default: the lab's learner logon")
     questions: list[str] = Field([], description="question ids this step teaches")
+    expect_errors: list[str] = Field([], description=(
+        "catalogue ids of the errors the solution hits on purpose (a step that teaches a failure, checked with "
+        "an `event` check): 'Do it for me' and the self-test accept exactly these, any other error still fails"))
+
+    @field_validator("expect_errors")
+    @classmethod
+    def _known_errors(cls, ids: list[str]) -> list[str]:
+        from engine.hyperv.catalogue import CATALOGUE  # the content layer needs the catalogue only here
+
+        unknown = [i for i in ids if i not in CATALOGUE]
+        if unknown:
+            raise ValueError(f"expect_errors: {', '.join(unknown)} is not in the error catalogue")
+        return ids
 
 
 class Lab(Strict):

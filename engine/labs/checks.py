@@ -16,6 +16,9 @@ Selectors resolve like this (names compare case-insensitively, as Windows does):
 - ``share`` — an SMB share by path; ``delegation`` — a computer account's ``msDS-AllowedToDelegateTo`` list.
 - ``job`` — a filter over the job log (``{vm: VM1, kind: live}``; any JobState field, case-insensitive); the
   newest matching job is checked. Without a property, ``count`` counts matching jobs.
+- ``event`` — a filter over the event log of failed operations (``{error: migration.credssp_remote}``; keys
+  ``error``/``ErrorId``, ``operation``, ``computer`` (``remote`` matches a session outside the lab), ``target``,
+  ``event_id``; case-insensitive); the newest matching event is checked, ``count`` counts matching events.
 """
 from __future__ import annotations
 
@@ -28,12 +31,15 @@ from pydantic import BaseModel
 
 from engine.content.checks import Check
 from engine.hyperv.labstate import (ADComputerState, CheckpointState, ClusterGroupState, ClusterNodeState,
-                                    ClusterState, HardDriveState, HostState, JobState, LabState,
+                                    ClusterState, EventState, HardDriveState, HostState, JobState, LabState,
                                     MigrationNetworkState, SharedVolumeState, SmbShareState, SwitchState, VMInfo,
                                     VMNetworkAdapterState)
 
 #: Short job-filter keys content authors use, mapped to JobState fields.
 _JOB_KEYS = {"vm": "VMName", "kind": "Kind", "type": "Kind", "from": "Source", "to": "Destination"}
+#: Event-filter keys content authors use, mapped to EventState fields.
+_EVENT_KEYS = {"error": "ErrorId", "errorid": "ErrorId", "error_id": "ErrorId", "operation": "Operation",
+               "computer": "Computer", "target": "Target", "event_id": "EventId", "eventid": "EventId"}
 
 
 @dataclass(frozen=True)
@@ -155,8 +161,49 @@ def _jobs(state: LabState, filters: dict[str, Any]) -> list[Any]:
     return out
 
 
+def _event_field(name: str) -> str | None:
+    return _EVENT_KEYS.get(name.casefold())
+
+
+def _event_matches(event: Any, key: str, wanted: Any) -> bool:
+    value = getattr(event, _event_field(key) or key, None)
+    if _event_field(key) == "Computer" and value is None:
+        value = "remote"  # a session outside the lab (the management workstation)
+    return _equal(value, wanted)
+
+
+def _events(state: LabState, filters: dict[str, Any]) -> list[Any]:
+    """Events matching every filter, newest first (the event log is oldest first)."""
+    return [e for e in reversed(state.Events) if all(_event_matches(e, k, v) for k, v in filters.items())]
+
+
+def _event_words(filters: dict[str, Any]) -> str:
+    """``Move-VM run on HV1 failed with migration.credssp_remote`` — the filter as an administrator says it."""
+    keys = {_event_field(k): v for k, v in filters.items()}
+    words = str(keys.get("Operation", "operation"))
+    if "Computer" in keys:
+        words += f" run on {keys['Computer']}"
+    if "Target" in keys:
+        words += f" for {keys['Target']}"
+    words += " failed"
+    if "ErrorId" in keys:
+        words += f" with {keys['ErrorId']}"
+    if "EventId" in keys:
+        words += f" (event {keys['EventId']})"
+    return words
+
+
 def _resolve(check: Check, state: LabState) -> _Target:
     """Apply the check's selectors, most specific last; raises :class:`_Missing` with the reason."""
+    if check.event is not None:
+        events = _events(state, check.event)
+        if not events:
+            raise _Missing(f"no {_event_words(check.event)} yet (the event log has {len(state.Events)} "
+                           f"failed operation(s))")
+        e = events[0]
+        where = f" on {e.Computer}" if e.Computer else " from a remote session"
+        return _Target(f"event log entry {e.Id} ({e.Operation}{where} failed with {e.ErrorId} at {show(e.Time)} s)",
+                       e, len(events))
     if check.job is not None:
         jobs = _jobs(state, check.job)
         described = ", ".join(f"{k}={v}" for k, v in check.job.items())
@@ -401,6 +448,8 @@ def _target_model(check: Check) -> type[BaseModel] | None:
     """The LabState model a check's selectors land on, mirroring :func:`_resolve` (None: a bare list)."""
     if check.job is not None:
         return JobState
+    if check.event is not None:
+        return EventState
     if check.delegation is not None:
         return ADComputerState if check.property is not None else None
     if check.share is not None:
@@ -453,6 +502,10 @@ def name_problems(check: Check) -> list[str]:
     for key in (check.job or {}):
         if not _model_has(JobState, _job_field(key), nested=False):
             problems.append(f"job filter '{key}' is not a job field ({', '.join(JobState.model_fields)})")
+    for key in (check.event or {}):
+        if _event_field(key) is None:
+            problems.append(f"event filter '{key}' is not an event key (error, operation, computer, target, "
+                            f"event_id)")
     return problems
 
 

@@ -34,7 +34,7 @@ emulator); on one without (real hosts), ``reset_lab`` runs the lab's ``cleanup``
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from engine.hyperv.lab import Lab as HyperVLab
@@ -53,6 +53,26 @@ HINT_COST = 0.1
 FORMAT = 1
 
 STATUSES = ("not started", "passed", "assisted", "failed")
+
+
+def is_expected_error(step: Any, error: Any) -> bool:
+    """Whether ``error`` (an ErrorRecord, or an error's text over WinRM) is one the step's solution hits on purpose
+    (``step.expect_errors``): by catalogue id when the record carries its LabError, else by the catalogued
+    HRESULT or the template's fixed opening appearing in the text."""
+    wanted = list(getattr(step, "expect_errors", None) or [])
+    if not wanted:
+        return False
+    lab_error = getattr(error, "lab_error", None)
+    if lab_error is not None:
+        return lab_error.id in wanted
+    from engine.hyperv.catalogue import CATALOGUE
+
+    text = str(error)
+    for spec in (CATALOGUE[i] for i in wanted):
+        opening = spec.template.split("{", 1)[0].strip()
+        if (spec.hresult and spec.hresult.lower() in text.lower()) or (len(opening) >= 20 and opening in text):
+            return True
+    return False
 
 
 class SessionError(Exception):
@@ -114,8 +134,9 @@ class SolveReport:
     host: str | None
     text: str
     errors: list[str]
-    had_errors: bool
+    had_errors: bool          # errors other than those the step expects (``Step.expect_errors``)
     check: CheckReport
+    expected_errors: list[str] = field(default_factory=list)  # the error texts the step expects its solution to hit
 
 
 @dataclass(frozen=True)
@@ -288,8 +309,10 @@ class LabSession:
         record.assisted = True
         record.solved_at = self._tick()
         report = self.check(step.id)
-        return SolveReport(step.id, step.logon, result.text, [str(e) for e in result.errors], bool(result.had_errors),
-                           report)
+        expected = [str(e) for e in result.errors if is_expected_error(step, e)]
+        unexpected = bool(result.had_errors) and (not result.errors or len(expected) < len(result.errors))
+        return SolveReport(step.id, step.logon, result.text, [str(e) for e in result.errors], unexpected, report,
+                           expected)
 
     # --- resets ---------------------------------------------------------------------------------------------
 
@@ -386,4 +409,5 @@ class LabSession:
 
 
 __all__ = ["ASSISTED_CREDIT", "HINT_COST", "STATUSES", "CheckReport", "LabSession", "NeedsFirst",
-           "ResetUnavailable", "Score", "SessionError", "SolveReport", "StepView", "UnknownStep", "needs_order"]
+           "ResetUnavailable", "Score", "SessionError", "SolveReport", "StepView", "UnknownStep", "is_expected_error",
+           "needs_order"]

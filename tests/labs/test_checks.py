@@ -7,6 +7,7 @@ import yaml
 from engine.content.checks import Check
 from engine.content.loader import REPO_ROOT
 from engine.content.topology import Topology
+from engine.errors import LabError
 from engine.hyperv.caller import Caller
 from engine.hyperv.lab import Lab
 from engine.labs.checks import CheckResult, evaluate, evaluate_all, show
@@ -178,3 +179,49 @@ def test_evaluate_all_fraction(pair):
                                          (["a", "b"], "{a, b}"), ([], "{}"), ("x", "x")])
 def test_show(value, text):
     assert show(value) == text
+
+
+def _failed_remote_move(pair: Lab) -> None:
+    with pytest.raises(LabError):
+        pair.move_vm("VM1", "HV2", computer_name="HV1", include_storage=True,
+                     destination_storage_path="D:\\VMs\\VM1", caller=Caller())
+
+
+def test_event_before_the_failure_says_what_was_not_seen_yet(pair):
+    r = evaluate(check(event={"error": "migration.credssp_remote", "operation": "Move-VM"}, exists=True,
+                       message="Try the move from the workstation and read the error."), pair.snapshot())
+    assert not r.passed and (r.expected, r.actual) == ("present", "absent")
+    assert r.message == ("no Move-VM failed with migration.credssp_remote yet (the event log has 0 failed "
+                         "operation(s)) Try the move from the workstation and read the error.")
+
+
+def test_event_filters_newest_match_and_count(pair):
+    pair.enable_migration("HV1")
+    pair.enable_migration("HV2")
+    pair.add_migration_network("10.0.1.0/24", computer_name="HV2")
+    _failed_remote_move(pair)
+    _failed_remote_move(pair)
+    state = pair.snapshot()
+    r = evaluate(check(event={"error": "MIGRATION.CREDSSP_REMOTE"}, exists=True), state)
+    assert r.passed and "event log entry 2 (Move-VM on HV1 failed with migration.credssp_remote" in r.message
+    assert evaluate(check(event={"operation": "move-vm", "computer": "hv1"}, count=2), state).passed
+    assert evaluate(check(event={"ErrorId": "migration.credssp_remote", "target": "VM1"}, property="Computer",
+                          equals="HV1"), state).passed
+    assert evaluate(check(event={"event_id": None, "error": "migration.credssp_remote"}, count=2), state).passed
+    assert not evaluate(check(event={"computer": "remote"}, exists=True), state).passed
+    r = evaluate(check(event={"operation": "Move-VM", "computer": "HV2"}, count=1), state)
+    assert not r.passed and r.message.startswith("no Move-VM run on HV2 failed yet")
+
+
+def test_event_computer_remote_matches_a_session_outside_the_lab(pair):
+    with pytest.raises(LabError):
+        pair.move_vm("VM1", "HV2", include_storage=True, destination_storage_path="D:\\VMs\\VM1", caller=Caller())
+    state = pair.snapshot()
+    assert evaluate(check(event={"operation": "Move-VM", "computer": "remote"}, count=1), state).passed
+    assert "from a remote session" in evaluate(check(event={"operation": "Move-VM"}, exists=True), state).message
+
+
+def test_read_only_failures_leave_no_event(pair):
+    with pytest.raises(LabError):
+        pair.get_vm("VM9")
+    assert not evaluate(check(event={"error": "vm.not_found"}, exists=True), pair.snapshot()).passed

@@ -60,6 +60,11 @@ def test_check_names_exist_in_labstate(path):
     ({"vm": "VM1", "property": "Processor.Nope", "equals": 1}, "not a property of VMInfo"),
     ({"delegation": "HV1", "property": "msDS-AllowedToDelegateTo", "contains": "cifs/HV2"}, None),
     ({"job": {"vm": "VM1", "flavour": "live"}, "property": "State", "equals": "Completed"}, "job filter 'flavour'"),
+    ({"event": {"error": "migration.credssp_remote", "operation": "Move-VM", "computer": "HV1", "target": "VM1",
+                "event_id": 21502}, "exists": True}, None),
+    ({"event": {"eror": "migration.credssp_remote"}, "exists": True}, "event filter 'eror'"),
+    ({"event": {"error": "x"}, "property": "ErrorId", "equals": "x"}, None),
+    ({"event": {"error": "x"}, "property": "Reason", "equals": "x"}, "not a property of EventState"),
 ])
 def test_name_problems(check, problem):
     found = name_problems(Check.model_validate(check))

@@ -353,3 +353,34 @@ def test_resume_on_the_emulated_backend(catalog):
     assert resumed.status(second) == "not started" and resumed.status(first) == "assisted"
     assert resumed.score().by_step == {first: 0.5, second: 0.0, third: 0.0}
     assert resumed.hints_used(second) == 1
+
+
+def test_solve_accepts_exactly_the_errors_the_step_expects(catalog):
+    credssp = catalog.lab("lab-credssp")
+    step = credssp.step("try-from-workstation")
+    assert step.expect_errors == ["migration.credssp_remote"]
+    s = LabSession.start(credssp, build_emulated(credssp, catalog))
+    report = s.solve(step.id)
+    assert not report.had_errors and report.check.passed, report.text
+    assert len(report.expected_errors) == 1 and "0x8009030E" in report.expected_errors[0]
+    # The same solution without the opt-in fails like any solution with errors.
+    strict = credssp.model_copy(update={"steps": [step.model_copy(update={"expect_errors": []})]})
+    s = LabSession.start(strict, build_emulated(strict, catalog))
+    report = s.solve(step.id)
+    assert report.had_errors and report.expected_errors == []
+    # Another error is not excused by the opt-in.
+    other = credssp.model_copy(update={"steps": [step.model_copy(update={"solution": step.solution + "Frobnicate-VM\n"})]})
+    s = LabSession.start(other, build_emulated(other, catalog))
+    assert s.solve(step.id).had_errors
+
+
+def test_expect_errors_must_name_catalogued_errors():
+    from pydantic import ValidationError
+
+    from engine.content.models import Step
+
+    base = {"id": "s", "title": "t", "instructions": "do the thing now", "checks": [{"host": "HV1", "exists": True}],
+            "solution": "Get-VM"}
+    assert Step.model_validate({**base, "expect_errors": ["migration.credssp_remote"]}).expect_errors
+    with pytest.raises(ValidationError, match="migration.nope is not in the error catalogue"):
+        Step.model_validate({**base, "expect_errors": ["migration.nope"]})

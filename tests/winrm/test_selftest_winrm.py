@@ -45,10 +45,12 @@ EXPECTED = {
         "ok   lab-cluster-moves reset_lab: the cleanup script restores the initial state",
         "selftest: 1 labs, 0 failure(s), 1 skipped",
     ],
-    # A CredSSP move from a WinRM (remote) session is refused with 0x8009030E: skipped, and so is the step
-    # that needs it; the cleanup script still restores the lab.
+    # A CredSSP move from a WinRM (remote) session is refused with 0x8009030E: try-from-workstation expects that
+    # (expect_errors; its event-log check is left out: real hosts keep no event log here); the steps that need a
+    # console logon are skipped; the cleanup script still restores the lab.
     "lab-credssp": [
-        "ok   lab-credssp try-from-workstation: fails before, passes after the solution",
+        "ok   lab-credssp try-from-workstation: fails before, passes after the solution (1 event-log check(s) left "
+        "out: real hosts keep no event log here)",
         "skip lab-credssp move-from-source: skipped: needs a console logon on HV1",
         "skip lab-credssp move-back: skipped: it needs move-from-source, which needs a console logon on HV1",
         "ok   lab-credssp reset_lab: the cleanup script restores the initial state",
@@ -75,7 +77,7 @@ def test_the_served_lab_has_the_labs_setup(start, tmp_path, monkeypatch):
     lab = catalog.lab("lab-cluster-moves")
     targets = serve(start, tmp_path, monkeypatch, lab.id)
     expected = build_emulated(lab, catalog).snapshot()
-    assert WinRMBackend(targets).snapshot() == expected.model_copy(update={"Jobs": [], "Clock": 0.0})
+    assert WinRMBackend(targets).snapshot() == expected.model_copy(update={"Jobs": [], "Clock": 0.0, "Events": []})
 
 
 def test_selftest_target_needs_the_labs(start, tmp_path, monkeypatch, capsys):
