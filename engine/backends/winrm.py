@@ -24,7 +24,9 @@ from the environment variables it names::
 ``WinRMBackend`` is the ``LabBackend`` over these hosts: ``run(script, host=None)`` is one ``run_ps`` on the host
 (a WinRM session is a remote session, never a console logon); ``snapshot()`` is one ``run_ps`` of the gathering
 script (``engine.backends.winrm_snapshot``) per host, merged into one ``LabState``. What a host could not show
-(a missing module) is in ``backend.notes``; ``Jobs`` and ``Clock`` are emulator-only and stay empty/0.
+(a missing module) is in ``backend.notes``, and so is a host that does not answer (shut down: shown
+``Online: False`` with its last reported settings); ``Jobs``, ``Clock`` and ``Events`` are emulator-only and
+stay empty/0.
 
 Exception tree (every message starts with the lab host name and says the cause)::
 
@@ -61,7 +63,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from engine.backends.winrm_snapshot import GatherError, gather_script, merge, parse_part
 from engine.content.yamlload import line_of, pydantic_problems, read_mapping
 from engine.errors import ContentError, Problem
-from engine.hyperv.labstate import LabState
+from engine.hyperv.labstate import HostState, LabState
 from engine.powershell.runspace import PSResult
 
 __all__ = ["Target", "Targets", "load_targets", "RemoteResult", "WinRMTransport", "WinRMBackend", "MAX_SCRIPT_CHARS",
@@ -410,6 +412,7 @@ class WinRMBackend:
         self.logon = self.targets.name(default)
         self.transport = WinRMTransport(self.targets, environ)
         self.notes: list[str] = []
+        self._last_seen: dict[str, HostState] = {}  # each host's last answer, for when it stops answering
 
     def run(self, script: str, host: str | None = None) -> PSResult:
         """Run ``script`` on ``host`` (default, or ``"remote"``: the logon host — a WinRM session is already
@@ -424,14 +427,31 @@ class WinRMBackend:
 
     def snapshot(self) -> LabState:
         """The lab as its hosts show it: one gathering ``run_ps`` per host, all hosts at once (a real host
-        takes seconds to start PowerShell), merged in targets-file order (see ``winrm_snapshot``). The first
-        host's failure, in that order, is raised."""
+        takes seconds to start PowerShell), merged in targets-file order (see ``winrm_snapshot``).
+
+        A host that does not answer (``HostUnreachableError``: shut down, unplugged) does not stop the snapshot
+        while another host answers: it is named in ``notes`` and shown ``Online: False`` with the settings it
+        reported last (its VMs are not listed: nothing can be asked of it), or left out when it never answered
+        this backend. Clusters, AD and shares come from the hosts that answer. When no host answers, or a host
+        fails in any other way, the first such failure (in targets-file order) is raised."""
         hosts = list(self.targets.entries)
         script = gather_script(hosts, self.targets.file_servers)
+
+        def gather(host: str):
+            try:
+                return self.transport.run_ps(host, script)
+            except HostUnreachableError as exc:
+                return exc
+
         with ThreadPoolExecutor(max_workers=len(hosts), thread_name_prefix="winrm-gather") as pool:
-            answers = list(pool.map(lambda host: self.transport.run_ps(host, script), hosts))
-        parts, notes = [], []
+            answers = list(pool.map(gather, hosts))
+        if all(isinstance(a, HostUnreachableError) for a in answers):
+            raise answers[0]
+        parts, notes, down = [], [], []
         for host, remote in zip(hosts, answers):
+            if isinstance(remote, HostUnreachableError):
+                down.append(host)
+                continue
             try:
                 parts.append(parse_part(host, remote.stdout))
             except GatherError as exc:
@@ -440,5 +460,18 @@ class WinRMBackend:
             if remote.stderr.strip():
                 notes.append(f"{host}: the gathering script reported errors: {remote.stderr.strip()}")
         state, merged_notes = merge(parts)
+        for h in state.Hosts:
+            self._last_seen[h.Name.lower()] = h
+        offline = []
+        for host, error in ((h, a) for h, a in zip(hosts, answers) if isinstance(a, HostUnreachableError)):
+            last = self._last_seen.get(host.lower())
+            if last is not None:
+                offline.append(last.model_copy(update={"Online": False}))
+                notes.append(f"{host}: unreachable ({error}); shown Online: False with the settings it reported "
+                             f"last, without its VMs")
+            else:
+                notes.append(f"{host}: unreachable ({error}); it never answered, so it is not in the snapshot")
+        if offline:
+            state = state.model_copy(update={"Hosts": sorted([*state.Hosts, *offline], key=lambda h: h.Name)})
         self.notes = merged_notes + notes
         return state

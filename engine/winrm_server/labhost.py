@@ -2,7 +2,9 @@
 
 A connection reaching lab host ``HV1`` is a **remote session** on HV1 (a network logon, not a console), as a
 WinRM session to a real host is: CredSSP-authenticated migrations started from it fail with the real
-0x8009030E message, while Kerberos with constrained delegation works.
+0x8009030E message, while Kerberos with constrained delegation works. A lab host that is shut down does not
+answer at all (:meth:`LearnerLab.answers`): the server closes the connection without a response, which a WinRM
+client reports as an unreachable host.
 
 With a state folder, a user's lab is loaded from ``<folder>/<sha256(user)[:32]>.json`` when it exists and
 saved there on shutdown (the file name never contains the user name, so no name can escape the folder).
@@ -34,6 +36,12 @@ class LearnerLab:
     def __init__(self, lab: Lab, save_to: Path | None = None) -> None:
         self.backend = EmulatedBackend(lab)
         self.save_to = save_to
+
+    def answers(self, host: str) -> bool:
+        """Whether lab host ``host`` is powered on. A host shut down (Stop-Computer, the node_down fault) answers
+        nothing: the server drops such a request's connection unanswered, as a dead host's looks to a client."""
+        found = [h for h in self.backend.lab.world.hosts if h.name.lower() == host.lower()]
+        return not found or found[0].online
 
     def run(self, script: str, *, host: str) -> ScriptResult:
         caller = Caller(self.backend.lab.world.host(host).name, False)

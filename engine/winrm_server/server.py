@@ -153,8 +153,12 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         request = None
         try:
-            request = soap.parse_request(body)
             caller = Caller(user, self.server.lab_host, self.server.url, self.client_address[0])
+            if not self.server.service.answers(caller):
+                # A powered-off host answers nothing: close the connection unanswered (the client sees it dropped).
+                self.close_connection = True
+                return None
+            request = soap.parse_request(body)
             response = self.server.service.handle(request, caller)
         except WSManFault as fault:
             return self._fault(fault, request.message_id if request else None)

@@ -32,6 +32,13 @@ class WSManService:
     def __init__(self, registry: ShellRegistry) -> None:
         self.registry = registry
 
+    def answers(self, caller: Caller) -> bool:
+        """Whether the lab host ``caller`` addresses is up for this user (a ScriptHost without ``answers`` always
+        is); the server drops the requests of a host that is not, unanswered."""
+        script_host, _ = self.registry.hosts.get(caller.user)
+        check = getattr(script_host, "answers", None)
+        return True if check is None else bool(check(caller.host))
+
     def handle(self, request: soap.Request, caller: Caller) -> bytes:
         """The response envelope for ``request``; raises ``WSManFault`` for anything the client got wrong."""
         return getattr(self, f"_{request.operation.lower()}")(request, caller)

@@ -45,6 +45,22 @@ EXPECTED = {
         "ok   lab-cluster-moves reset_lab: the cleanup script restores the initial state",
         "selftest: 1 labs, 0 failure(s), 1 skipped",
     ],
+    # drain-on-shutdown powers HV2 off: over WinRM it then does not answer (Online: False in the snapshot, from
+    # what it last reported) and the cleanup cannot power it on, so reset_lab is skipped with the reason.
+    "lab-health-drain": [
+        "ok   lab-health-drain unprotect: fails before, passes after the solution",
+        "skip lab-health-drain pull-cable: skipped: only its 3 job-log check(s) fail before the solution, and real "
+        "hosts keep no job log (the solution ran on HV1 without errors; the other checks pass)",
+        "ok   lab-health-drain drain: fails before, passes after the solution (1 job-log check(s) left out: real hosts "
+        "keep no job log)",
+        "skip lab-health-drain resume: skipped: its 2 checks all read the job log, which real hosts do not keep (the "
+        "solution ran on HV1 without errors)",
+        "ok   lab-health-drain drain-on-shutdown: fails before, passes after the solution (2 job-log check(s) left "
+        "out: real hosts keep no job log)",
+        "skip lab-health-drain reset_lab: skipped: HV2 does not answer (a step shut it down, and no cmdlet powers a "
+        "computer on: start it out of band, as the cleanup script says), so the initial state cannot be compared",
+        "selftest: 1 labs, 0 failure(s), 3 skipped",
+    ],
     # A CredSSP move from a WinRM (remote) session is refused with 0x8009030E: try-from-workstation expects that
     # (expect_errors; its event-log check is left out: real hosts keep no event log here); the steps that need a
     # console logon are skipped; the cleanup script still restores the lab.
