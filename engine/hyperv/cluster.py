@@ -222,6 +222,11 @@ class ClusterMixin(CallerMixin):
             raise error("cluster.not_found", target=here or "", name=here or "(this computer)")
         return found
 
+    @operation("Get-Cluster")
+    def get_cluster(self, name: str | None = None, *, caller: Caller | None = None) -> Cluster:
+        """Get-Cluster: the cluster named, else the cluster of the caller's computer."""
+        return self._cluster_for(name, caller)
+
     @operation("(Get-Cluster).DrainOnShutdown")
     def set_cluster(self, name: str | None = None, *, drain_on_shutdown: int | None = None,
                     caller: Caller | None = None) -> Cluster:

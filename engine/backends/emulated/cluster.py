@@ -43,8 +43,7 @@ def _command_class(cmdlet: str) -> str:
 def _cluster_state(ctx, name: str | None) -> ClusterState | None:
     """The snapshot of the cluster a cmdlet addresses (``name``, else the caller's), or None after an error."""
     lab = lab_of(ctx)
-    # The lab has no get_cluster; set_cluster without a change resolves "the local cluster" by the lab's rule.
-    found = attempt(ctx, lab.set_cluster, None if name in (None, ".") else name, caller=caller_of(ctx))
+    found = attempt(ctx, lab.get_cluster, None if name in (None, ".") else name, caller=caller_of(ctx))
     return None if found is None else lab.snapshot().cluster(found.name)
 
 

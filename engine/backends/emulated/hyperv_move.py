@@ -127,9 +127,8 @@ def export_vm(ctx, params: dict) -> None:
 
 def _imported_vm(ctx, record: LabJobRecord) -> Callable[[], list]:
     # The new VM is found by the Id the import gave it: a copy may share its name with the original.
-    world = lab_of(ctx).world
-    return lambda: [vm_object(next(v for v in world.vms if v.id == record.plan["vm"]["id"]
-                                   and v.host == record.destination))]
+    lab = lab_of(ctx)
+    return lambda: [vm_object(lab.get_vm_by_id(record.result_vm_id, record.destination))]
 
 
 def import_vm(ctx, params: dict) -> None:

@@ -26,7 +26,6 @@ import ntpath
 from typing import Any
 
 from engine.backends.emulated.context import attempt, caller_of, lab_of, names
-from engine.errors import LabError
 from engine.hyperv.catalogue import error
 from engine.powershell.objects import PSObject
 from engine.powershell.registry import Cmdlet, Param, Registry
@@ -74,14 +73,8 @@ def restart_computer(ctx, params: dict) -> None:
 def _host_state(ctx, name: str | None):
     """The snapshot of the host a CIM cmdlet addresses, or None after writing the lab's error."""
     lab = lab_of(ctx)
-    try:
-        host = lab.world.host(name or caller_of(ctx).computer or "localhost")
-        if not host.online:
-            raise error("host.offline", target=host.name, name=host.name)
-    except LabError as err:
-        ctx.write_error(err)
-        return None
-    return lab.snapshot().host(host.name)
+    host = attempt(ctx, lab.get_host, name, caller=caller_of(ctx))  # the lab's rule for which host is meant
+    return None if host is None else lab.snapshot().host(host.name)
 
 
 def adapter_object(host: str, session: str | None, index: int, adapter) -> PSObject:
