@@ -89,6 +89,10 @@ _SPECS = [
     _spec("cluster.invalid_value", 'The value {value} is not valid for {setting} on cluster "{cluster}": {reason}.',
           "approximate", "DrainOnShutdown is 1 (drain before shutting down) or 0 (do not).",
           category="InvalidArgument", exception_type="ClusterCmdletException", error_code="InvalidParameter"),
+    _spec("cluster.object_not_found", 'The cluster {kind} "{name}" was not found in cluster "{cluster}".',
+          "approximate", "Get-ClusterSharedVolume, Get-ClusterResource, Get-ClusterResourceType and the cluster "
+          "parameters list what the cluster has; a name that is not there is an error, not an empty answer.",
+          category="ObjectNotFound", exception_type="ClusterCmdletException", error_code="ClusterCmdletException"),
     _spec("cluster.group_not_found", 'The cluster group "{name}" was not found.', "approximate",
           "Only highly available VMs are cluster groups; Add-ClusterVirtualMachineRole makes a VM one.",
           category="ObjectNotFound", exception_type="ClusterCmdletException", error_code="ClusterGroupNotFound"),

@@ -49,3 +49,10 @@ def test_incompatibility_message():
     spec = INCOMPATIBILITIES["switch_not_found"]
     assert spec.template.format(switch="Production") == "Could not find Ethernet switch 'Production'."
     assert spec.message_id == 33012
+
+
+def test_cluster_object_not_found_names_the_kind_and_the_cluster():
+    err = error("cluster.object_not_found", target="Disk 9", kind="shared volume", name="Disk 9", cluster="CLU1")
+    assert (err.id, err.message, err.category) == (
+        "cluster.object_not_found", 'The cluster shared volume "Disk 9" was not found in cluster "CLU1".',
+        "ObjectNotFound")

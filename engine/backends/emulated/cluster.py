@@ -163,11 +163,7 @@ def get_cluster_group(ctx, params: dict) -> None:
 
 
 def _not_found_text(ctx, kind: str, name: str, cluster: str) -> None:
-    # The lab's catalogue has no entry for unknown volumes, resources, resource types or parameters, so these
-    # few messages are our own words.
-    ctx.write_error(f'The cluster {kind} "{name}" was not found in cluster "{cluster}".',
-                    error_id="ClusterCmdletException", category="ObjectNotFound", reason="ClusterCmdletException",
-                    target=name)
+    ctx.write_error(error("cluster.object_not_found", target=name, kind=kind, name=name, cluster=cluster))
 
 
 def get_cluster_shared_volume(ctx, params: dict) -> None:
